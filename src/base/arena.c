@@ -1,0 +1,109 @@
+/*
+ * arena: bump allocator in chained blocks.  See arena.h.
+ */
+#include "arena.h"
+#include "xalloc.h"
+
+#include <stdarg.h>
+#include <stdalign.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_BLOCK (64 * 1024)
+
+struct kvpt_arena_block {
+	struct kvpt_arena_block *next;
+	size_t size;
+	size_t off;
+	alignas(max_align_t) unsigned char data[];
+};
+
+void kvpt_arena_init(struct kvpt_arena *a)
+{
+	a->head = NULL;
+	a->used = 0;
+}
+
+void kvpt_arena_release(struct kvpt_arena *a)
+{
+	struct kvpt_arena_block *b = a->head;
+
+	while (b) {
+		struct kvpt_arena_block *next = b->next;
+
+		free(b);
+		b = next;
+	}
+	a->head = NULL;
+	a->used = 0;
+}
+
+void *kvpt_arena_alloc(struct kvpt_arena *a, size_t n)
+{
+	const size_t align = alignof(max_align_t);
+	struct kvpt_arena_block *b = a->head;
+	size_t off;
+	void *p;
+
+	n = (n + align - 1) & ~(align - 1);
+	if (!b || b->size - b->off < n) {
+		size_t size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
+
+		b = xmalloc(sizeof(*b) + size);
+		b->size = size;
+		b->off = 0;
+		/* A large one-off block goes behind the head so the head's
+		 * free space is not wasted. */
+		if (size == n && a->head) {
+			b->next = a->head->next;
+			a->head->next = b;
+		} else {
+			b->next = a->head;
+			a->head = b;
+		}
+	}
+	off = b->off;
+	b->off += n;
+	a->used += n;
+	p = b->data + off;
+	memset(p, 0, n);
+	return p;
+}
+
+char *kvpt_arena_strndup(struct kvpt_arena *a, const char *s, size_t len)
+{
+	char *d = kvpt_arena_alloc(a, len + 1);
+
+	memcpy(d, s, len);
+	d[len] = '\0';
+	return d;
+}
+
+char *kvpt_arena_strdup(struct kvpt_arena *a, const char *s)
+{
+	return kvpt_arena_strndup(a, s, strlen(s));
+}
+
+char *kvpt_arena_printf(struct kvpt_arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	char small[256];
+	char *d;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	d = kvpt_arena_alloc(a, (size_t)n + 1);
+	if ((size_t)n < sizeof(small)) {
+		memcpy(d, small, (size_t)n + 1);
+	} else {
+		va_start(ap, fmt);
+		vsnprintf(d, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	return d;
+}

@@ -1,0 +1,31 @@
+/*
+ * arena: bump allocation for data that lives and dies together, such as a
+ * loaded plan.  Everything allocated from an arena is freed at once by
+ * kvpt_arena_release(); nothing in it is freed one by one.
+ */
+#ifndef KVPT_ARENA_H
+#define KVPT_ARENA_H
+
+#include <stddef.h>
+
+struct kvpt_arena_block;
+
+struct kvpt_arena {
+	struct kvpt_arena_block *head;	/* newest block; older ones chained */
+	size_t used;			/* bytes handed out, for reporting */
+};
+
+void kvpt_arena_init(struct kvpt_arena *a);
+/* Frees every block; the arena may be reused after kvpt_arena_init(). */
+void kvpt_arena_release(struct kvpt_arena *a);
+
+/* n zeroed bytes aligned for any object; valid until release. */
+void *kvpt_arena_alloc(struct kvpt_arena *a, size_t n);
+/* A NUL-terminated copy of len bytes of s, owned by the arena. */
+char *kvpt_arena_strndup(struct kvpt_arena *a, const char *s, size_t len);
+char *kvpt_arena_strdup(struct kvpt_arena *a, const char *s);
+/* printf into the arena. */
+char *kvpt_arena_printf(struct kvpt_arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

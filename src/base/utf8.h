@@ -1,0 +1,14 @@
+/*
+ * utf8: validation of UTF-8 text from outside (plan files, requests).
+ */
+#ifndef KVPT_UTF8_H
+#define KVPT_UTF8_H
+
+#include <stddef.h>
+
+/* Returns the offset of the first byte that is not part of well-formed
+ * UTF-8 (overlongs, surrogates and NUL bytes are refused), or len when
+ * all of s is valid. */
+size_t kvpt_utf8_check(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * yaml: the one module that includes libfyaml.  It turns a YAML text into a
+ * small tree of nodes the loader walks (struct kvpt_ynode), each with its
+ * line and column, and reports syntax errors as diagnostics.  Aliases and
+ * anchors are refused: a plan is plain data.
+ */
+#ifndef KVPT_YAML_H
+#define KVPT_YAML_H
+
+#include <stddef.h>
+
+#include "base/arena.h"
+#include "model/diag.h"
+
+enum kvpt_ynode_type {
+	KVPT_Y_SCALAR,
+	KVPT_Y_SEQ,
+	KVPT_Y_MAP,
+};
+
+struct kvpt_ynode {
+	enum kvpt_ynode_type type;
+	int line, col;			/* 1-based */
+	const char *str;		/* SCALAR: NUL-terminated text */
+	size_t len;			/* SCALAR: bytes; SEQ: items; MAP: pairs */
+	int plain;			/* SCALAR: unquoted */
+	int null;			/* SCALAR: ~, null or empty plain */
+	struct kvpt_ynode **items;	/* SEQ: items; MAP: key,value,key,… */
+};
+
+/*
+ * Parse text (len bytes, need not be NUL-terminated) into a tree whose nodes
+ * are allocated in `nodes` and whose scalar strings go to `strings` (so the
+ * nodes can be dropped while the strings live on in a plan).  Returns the root (NULL for an empty document) and 0, or
+ * KVPT_EINVAL after adding diagnostics for file index `file`.  Nesting
+ * deeper than max_depth is an error.
+ */
+int kvpt_yaml_parse(const char *text, size_t len, int file, int max_depth,
+		    struct kvpt_arena *nodes, struct kvpt_arena *strings,
+		    struct kvpt_ynode **root,
+		    struct kvpt_diags *diags);
+
+/* Parse with libfyaml only, building and dropping its document: the
+ * baseline the checker benchmark compares against.  Returns 0 or -1. */
+int kvpt_yaml_parse_only(const char *text, size_t len);
+
+#endif
