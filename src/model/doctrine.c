@@ -66,21 +66,22 @@ int kvpt_doctrine_check(const struct kvpt_plan *p, int machine, int body,
 				*rule = i;
 		}
 	}
-	if (!r) {
-		*rule_id = "transition-no-rule";
-		kvpt_buf_addf(why, "không có quy tắc nào cho phép chuyển %s "
-			      "từ \"%s\" sang \"%s\" (no rule allows %s %s → %s)",
-			      m->name, m->states[from].name, m->states[to].name,
-			      m->id, m->states[from].id, m->states[to].id);
-		return KVPT_EREFUSED;
-	}
 	if (to == from) {
 		*rule_id = "transition-no-change";
 		kvpt_buf_addf(why, "đã ở trạng thái \"%s\" (already %s)",
 			      m->states[to].name, m->states[to].id);
 		return KVPT_EREFUSED;
 	}
-	if (to > from + 1 && !r->allow_skip) {
+	if (to < from && !(r && r->allow_back)) {
+		*rule_id = "state-backward";
+		kvpt_buf_addf(why, "không được lùi từ \"%s\" về \"%s\" "
+			      "(%s → %s goes backwards; a rule with back: true "
+			      "would allow it)", m->states[from].name,
+			      m->states[to].name, m->states[from].id,
+			      m->states[to].id);
+		return KVPT_EREFUSED;
+	}
+	if (to > from + 1 && !(r && r->allow_skip)) {
 		*rule_id = "state-skip";
 		kvpt_buf_addf(why, "chuyển từ \"%s\" sang \"%s\" bỏ qua \"%s\" "
 			      "(%s → %s skips %s)", m->states[from].name,
@@ -89,12 +90,12 @@ int kvpt_doctrine_check(const struct kvpt_plan *p, int machine, int body,
 			      m->states[from + 1].id);
 		return KVPT_EREFUSED;
 	}
-	if (to < from && !r->allow_back) {
-		*rule_id = "state-backward";
-		kvpt_buf_addf(why, "không được lùi từ \"%s\" về \"%s\" "
-			      "(%s → %s goes backwards)", m->states[from].name,
-			      m->states[to].name, m->states[from].id,
-			      m->states[to].id);
+	if (!r) {
+		*rule_id = "transition-no-rule";
+		kvpt_buf_addf(why, "không có quy tắc nào cho phép chuyển %s "
+			      "từ \"%s\" sang \"%s\" (no rule allows %s %s → %s)",
+			      m->name, m->states[from].name, m->states[to].name,
+			      m->id, m->states[from].id, m->states[to].id);
 		return KVPT_EREFUSED;
 	}
 	for (i = 0; i < r->nacts; i++) {

@@ -30,7 +30,8 @@ struct loader {
 	struct kvpt_load_opts opts;
 	int file;			/* current file index */
 	struct kvpt_timebase tb;
-	const char **stack;		/* include chain, for cycles */
+	const char **stack;		/* include chain (real paths), for cycles */
+	const char **shown;		/* the same chain as written */
 	int nstack;
 	size_t cap_stack;
 	size_t cap_files;
@@ -441,6 +442,19 @@ static const struct kvpt_ynode *id_node(const struct kvpt_ynode *n)
 }
 
 #define OFF(type, m) offsetof(type, m)
+
+/* Whether mapping n has key (to tell "absent" from "present but bad"). */
+static int has_key(const struct kvpt_ynode *n, const char *key)
+{
+	size_t i;
+
+	if (n->type != KVPT_Y_MAP)
+		return 0;
+	for (i = 0; i < n->len; i++)
+		if (n->items[2 * i]->str && !strcmp(n->items[2 * i]->str, key))
+			return 1;
+	return 0;
+}
 
 /* exercise */
 
@@ -1400,7 +1414,7 @@ static void read_activities(struct loader *l, const struct kvpt_ynode *n,
 		return;
 	for (i = 0; i < n->len; i++) {
 		struct act_ctx c;
-		int idx;
+		int idx, bad_time;
 
 		memset(&c, 0, sizeof(c));
 		c.a.content = content;
@@ -1430,6 +1444,15 @@ static void read_activities(struct loader *l, const struct kvpt_ynode *n,
 			else if (c.a.start != KVPT_TIME_NONE)
 				c.a.end = c.a.start + c.duration;
 		}
+		/* A time that was present but bad is reported already: do
+		 * not report it missing as well. */
+		bad_time = c.a.start == KVPT_TIME_NONE &&
+			   (has_key(n->items[i], "start") ||
+			    has_key(n->items[i], "at"));
+		if (c.a.end == KVPT_TIME_NONE &&
+		    (has_key(n->items[i], "end") ||
+		     has_key(n->items[i], "duration")))
+			c.a.end = c.a.start;
 		if (c.a.kind == KVPT_ACT_SITUATION) {
 			if (c.a.end != KVPT_TIME_NONE && c.a.end != c.a.start)
 				ERR(l, n->items[i], "bad-value", "situation '%s' "
@@ -1442,16 +1465,18 @@ static void read_activities(struct loader *l, const struct kvpt_ynode *n,
 			c.a.release.pos = c.a.pos;
 			if (c.release)
 				read_release(l, c.release, &c.a);
-			else if (c.a.start == KVPT_TIME_NONE)
+			else if (c.a.start == KVPT_TIME_NONE && !bad_time)
 				c.a.release.pos.line = 0;	/* implicit */
 		} else {
 			if (c.release || c.expect)
 				ERR(l, c.release ? c.release : c.expect,
 				    "bad-value", "only situations (kind: "
 				    "situation) have 'release' and 'expect'");
-			if (c.a.start == KVPT_TIME_NONE)
+			if (c.a.start == KVPT_TIME_NONE && !bad_time)
 				ERR(l, n->items[i], "missing-key", "activity '%s' "
 				    "has no 'start'", c.a.id ? c.a.id : "?");
+			else if (c.a.start == KVPT_TIME_NONE)
+				;	/* its bad time is reported */
 			else if (c.a.end == KVPT_TIME_NONE)
 				ERR(l, n->items[i], "missing-key", "activity '%s' "
 				    "has no 'end' or 'duration'",
@@ -2105,8 +2130,8 @@ static int load_file(struct loader *l, const char *path,
 			int j;
 
 			for (j = k; j < l->nstack; j++)
-				kvpt_buf_addf(&chain, "%s → ", l->stack[j]);
-			kvpt_buf_adds(&chain, real);
+				kvpt_buf_addf(&chain, "%s → ", l->shown[j]);
+			kvpt_buf_adds(&chain, path);
 			kvpt_diag(l->diags, KVPT_SEV_ERROR, at, "include-cycle",
 				  "include cycle: %s", chain.s);
 			kvpt_buf_release(&chain);
@@ -2138,6 +2163,8 @@ static int load_file(struct loader *l, const char *path,
 	}
 	l->file = add_file(l, path);
 	XGROW(l->stack, l->cap_stack, (size_t)l->nstack + 1);
+	l->shown = xrealloc(l->shown, sizeof(*l->shown) * l->cap_stack);
+	l->shown[l->nstack] = l->plan->files[l->file];
 	l->stack[l->nstack++] = real ? real : xstrdup(path);
 	err = parse_text(l, text, len);
 	free((void *)l->stack[--l->nstack]);
@@ -2559,6 +2586,7 @@ static int load(struct loader *l, const char *name, const char *text,
 			kvpt_plan_free(p);
 			*out = NULL;
 			free(l->stack);
+			free(l->shown);
 			return KVPT_EIO;
 		}
 	}
@@ -2570,6 +2598,7 @@ static int load(struct loader *l, const char *name, const char *text,
 	resolve_all(&r);
 	check_body_cycles(p, l->diags);
 	free(l->stack);
+	free(l->shown);
 	*out = p;
 	return l->diags->nerrors > before ? KVPT_EINVAL : 0;
 }
