@@ -2199,7 +2199,8 @@ static int *group_by(void *arr, int n, size_t sz, const int *parent,
 		perm[i] = next[parent[i]]++;
 	for (i = 0; i < n; i++)
 		memcpy(tmp + sz * (size_t)perm[i], (char *)arr + sz * (size_t)i, sz);
-	memcpy(arr, tmp, sz * (size_t)n);
+	if (n)
+		memcpy(arr, tmp, sz * (size_t)n);
 	free(tmp);
 	free(next);
 	return perm;
