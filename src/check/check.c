@@ -49,7 +49,7 @@ static void check_windows(struct checker *c)
 {
 	const struct kvpt_plan *p = c->p;
 	kvpt_time ex_end = p->ex.start + p->ex.duration;
-	char b1[32], b2[32], b3[32];
+	char b1[32], b2[32], b3[32], b4[32];
 	int i;
 
 	for (i = 0; i < p->nphases; i++) {
@@ -68,7 +68,7 @@ static void check_windows(struct checker *c)
 			CWARN(c, ph->pos, "outside-exercise", "phase '%s' "
 			      "(%s–%s) lies outside the exercise (%s–%s)",
 			      ph->id, tfmt(ph->start, b1), tfmt(ph->end, b2),
-			      tfmt(p->ex.start, b3), tfmt(ex_end, b3 + 16));
+			      tfmt(p->ex.start, b3), tfmt(ex_end, b4));
 	}
 	for (i = 0; i < p->nproblems; i++) {
 		const struct kvpt_problem *x = &p->problems[i];
@@ -102,7 +102,7 @@ static void check_windows(struct checker *c)
 			CERR(c, a->pos, "outside-phase", "activity '%s' (%s–%s) "
 			     "lies outside its %s '%s' (%s–%s)", a->id,
 			     tfmt(a->start, b1), tfmt(a->end, b2), what, in,
-			     tfmt(lo, b3), tfmt(hi, b3 + 16));
+			     tfmt(lo, b3), tfmt(hi, b4));
 	}
 }
 
@@ -614,6 +614,7 @@ static void check_transitions(struct checker *c, struct releases *r)
 	struct kvpt_issued *iv = NULL;
 	size_t nt = 0, ct = 0, ni = 0, ci = 0, used = 0, t;
 	int *state, i, k;
+	int *entered;
 	struct kvpt_buf why = KVPT_BUF_INIT;
 	char b1[32];
 
@@ -662,10 +663,14 @@ static void check_transitions(struct checker *c, struct releases *r)
 	if (ni > 1)
 		qsort(iv, ni, sizeof(*iv), cmp_issued);
 	state = xmalloc(sizeof(int) * ((size_t)p->nmachines * (size_t)p->nbodies + 1));
+	entered = xmalloc(sizeof(int) *
+			  ((size_t)p->nmachines * (size_t)p->nbodies + 1));
 	for (i = 0; i < p->nmachines; i++)
-		for (k = 0; k < p->nbodies; k++)
+		for (k = 0; k < p->nbodies; k++) {
 			state[(size_t)i * (size_t)p->nbodies + (size_t)k] =
 				p->machines[i].initial;
+			entered[(size_t)i * (size_t)p->nbodies + (size_t)k] = 0;
+		}
 	for (t = 0; t < nt; t++) {
 		const struct kvpt_activity *a = &p->activities[tv[t].activity];
 		const struct kvpt_transition *tr = &a->transitions[tv[t].k];
@@ -691,7 +696,8 @@ static void check_transitions(struct checker *c, struct releases *r)
 			     (size_t)body];
 		kvpt_buf_reset(&why);
 		if (kvpt_doctrine_check(p, tr->machine, body, *cur, tr->to.idx,
-					iv, (int)used, NULL, &rule_id, &why)) {
+					entered[cur - state], iv, (int)used,
+					NULL, &rule_id, &why)) {
 			CERR(c, tr->pos, rule_id, "%s cannot move to '%s' at "
 			     "%s: %s", p->bodies[body].name,
 			     m->states[tr->to.idx].name, tfmt(tv[t].at, b1),
@@ -699,6 +705,7 @@ static void check_transitions(struct checker *c, struct releases *r)
 		}
 		/* Carry on from the planned state to avoid cascades. */
 		*cur = tr->to.idx;
+		entered[cur - state] = (int)used;
 		{
 			int s;
 
@@ -708,6 +715,7 @@ static void check_transitions(struct checker *c, struct releases *r)
 		}
 	}
 	kvpt_buf_release(&why);
+	free(entered);
 	free(state);
 	free(tv);
 	free(iv);

@@ -8,12 +8,12 @@
 /* The earliest time an act was done in locality loc, or KVPT_TIME_NONE. */
 static kvpt_time act_time(const struct kvpt_plan *p, const struct kvpt_act *a,
 			  int loc, const struct kvpt_issued *issued, int n,
-			  kvpt_time not_before)
+			  int since, kvpt_time not_before)
 {
 	kvpt_time best = KVPT_TIME_NONE;
 	int i;
 
-	for (i = 0; i < n; i++) {
+	for (i = since; i < n; i++) {
 		const struct kvpt_issued *d = &issued[i];
 
 		if (d->doc_type != a->doc_type || d->body < 0)
@@ -47,8 +47,8 @@ static int rule_matches(const struct kvpt_rule *r, int machine, int from,
 }
 
 int kvpt_doctrine_check(const struct kvpt_plan *p, int machine, int body,
-			int from, int to, const struct kvpt_issued *issued,
-			int nissued, int *rule, const char **rule_id,
+			int from, int to, int since,
+			const struct kvpt_issued *issued, int nissued, int *rule, const char **rule_id,
 			struct kvpt_buf *why)
 {
 	const struct kvpt_machine *m = &p->machines[machine];
@@ -101,24 +101,25 @@ int kvpt_doctrine_check(const struct kvpt_plan *p, int machine, int body,
 	for (i = 0; i < r->nacts; i++) {
 		const struct kvpt_act *a = &r->acts[i];
 		kvpt_time t = act_time(p, a, loc, issued, nissued,
-				       KVPT_TIME_NONE);
+				       since, KVPT_TIME_NONE);
 
 		if (t == KVPT_TIME_NONE) {
 			*rule_id = "transition-missing-act";
 			kvpt_buf_addf(why, "chuyển sang \"%s\" cần có ",
 				      m->states[to].name);
 			describe_act(a, why);
-			kvpt_buf_addf(why, " (moving to %s requires it)",
-				      m->states[to].id);
+			kvpt_buf_addf(why, " (moving to %s requires it%s)",
+				      m->states[to].id, since > 0 ?
+				      ", issued after the previous move" : "");
 			return KVPT_EREFUSED;
 		}
 		if (a->after.idx >= 0) {
 			const struct kvpt_act *b = &r->acts[a->after.idx];
 			kvpt_time tb = act_time(p, b, loc, issued, nissued,
-						KVPT_TIME_NONE);
+						since, KVPT_TIME_NONE);
 
 			if (tb == KVPT_TIME_NONE ||
-			    act_time(p, a, loc, issued, nissued, tb) ==
+			    act_time(p, a, loc, issued, nissued, since, tb) ==
 				    KVPT_TIME_NONE) {
 				*rule_id = "act-order";
 				describe_act(a, why);

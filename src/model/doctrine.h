@@ -21,15 +21,18 @@ struct kvpt_issued {
 
 /*
  * Whether body may move from state `from` to state `to` of machine, given
- * the acts issued[0..nissued) done so far.  Returns 0 when legal (and the
+ * the acts issued[0..nissued) done so far, in the order they were done.
+ * Only acts issued[since..nissued) count, since being the number of acts
+ * done when the body entered `from` (0 for "ever"): each move needs its
+ * own resolution, not one passed for an earlier move.  Returns 0 when legal (and the
  * matching rule index in *rule if rule is not NULL), KVPT_EREFUSED with the
  * reason appended to why (in Vietnamese and English) otherwise.  The rule
  * id used in diagnostics goes to *rule_id ("state-skip", "state-backward",
  * "transition-no-rule", "transition-missing-act", "act-order").
  */
 int kvpt_doctrine_check(const struct kvpt_plan *plan, int machine, int body,
-			int from, int to, const struct kvpt_issued *issued,
-			int nissued, int *rule, const char **rule_id,
+			int from, int to, int since,
+			const struct kvpt_issued *issued, int nissued, int *rule, const char **rule_id,
 			struct kvpt_buf *why);
 
 #endif

@@ -394,9 +394,16 @@ static int read_fields(struct loader *l, const struct kvpt_ynode *n,
 			break;
 		}
 	}
-	for (j = 0; j < nf; j++)
-		if ((f[j].flags & REQ) && !seen[j])
-			ERR(l, n, "missing-key", "%s has no '%s'", ctx, f[j].key);
+	for (j = 0; j < nf; j++) {
+		if (!(f[j].flags & REQ) || seen[j])
+			continue;
+		ERR(l, n, "missing-key", "%s has no '%s'", ctx, f[j].key);
+		/* A stand-in id keeps later messages and lookups sane. */
+		if (f[j].type == F_STR && !strcmp(f[j].key, "id"))
+			*(const char **)((char *)obj + f[j].off) =
+				kvpt_arena_printf(&l->plan->arena,
+						  "(no id, line %d)", n->line);
+	}
 	return 0;
 }
 
@@ -1970,8 +1977,6 @@ static void read_root(struct loader *l, const struct kvpt_ynode *root)
 	/* Machines before anything that names their states. */
 	if (by_key[10])
 		read_states(l, by_key[10]);
-	if (by_key[2])
-		read_includes(l, by_key[2]);
 	if (by_key[3])
 		read_bodies(l, by_key[3], -1, 0);
 	if (by_key[4])
@@ -1990,6 +1995,10 @@ static void read_root(struct loader *l, const struct kvpt_ynode *root)
 		read_rules(l, by_key[11]);
 	if (by_key[12])
 		read_phases(l, by_key[12]);
+	/* After this file's phases, so included files can add problems to
+	 * them; references are resolved once every file is read. */
+	if (by_key[2])
+		read_includes(l, by_key[2]);
 	if (by_key[13])
 		read_evaluation(l, by_key[13]);
 	if (by_key[14])

@@ -17,21 +17,144 @@ struct frame {
 	size_t n, cap;
 };
 
+/*
+ * Allocation for the tree.  A national-scale plan has millions of nodes
+ * and scalars, and building the tree costs mostly in touching fresh
+ * memory, so small objects are carved out of larger pieces of the arenas:
+ * nodes and item lists in batches, scalar texts packed end to end (the
+ * arena aligns every allocation for any type, which for short ids wastes
+ * about a third), and map keys — a few dozen distinct words repeated
+ * millions of times — stored once per parse.
+ */
+#define NODE_BATCH 128
+#define PIECE 4096		/* bytes of texts or item lists per piece */
+#define PACK_MAX 256		/* longer texts get their own allocation */
+#define KEY_MAX 32		/* longer keys are not shared */
+#define KEY_SLOTS 256		/* power of two; at most 3/4 filled */
+
+struct key_slot {
+	const char *s;		/* packed text, or NULL */
+	size_t len;
+	unsigned hash;
+};
+
+struct tree_alloc {
+	struct kvpt_arena *nodes, *strings;
+	struct kvpt_ynode *node_next;
+	int node_left;
+	char *str_next;
+	size_t str_left;
+	struct kvpt_ynode **item_next;
+	size_t item_left;
+	struct key_slot keys[KEY_SLOTS];
+	int nkeys;
+};
+
+/* A node whose every field the caller sets. */
+static struct kvpt_ynode *new_node(struct tree_alloc *ta)
+{
+	if (!ta->node_left) {
+		ta->node_next = kvpt_arena_alloc(ta->nodes, NODE_BATCH *
+						 sizeof(*ta->node_next));
+		ta->node_left = NODE_BATCH;
+	}
+	ta->node_left--;
+	return ta->node_next++;
+}
+
+static struct kvpt_ynode **new_items(struct tree_alloc *ta, size_t n)
+{
+	struct kvpt_ynode **v;
+
+	if (!n)
+		n = 1;
+	if (n > PIECE / sizeof(*v) / 8)
+		return kvpt_arena_alloc(ta->nodes, n * sizeof(*v));
+	if (n > ta->item_left) {
+		ta->item_next = kvpt_arena_alloc(ta->nodes, PIECE);
+		ta->item_left = PIECE / sizeof(*v);
+	}
+	v = ta->item_next;
+	ta->item_next += n;
+	ta->item_left -= n;
+	return v;
+}
+
+static const char *pack_text(struct tree_alloc *ta, const char *s, size_t len)
+{
+	char *d;
+
+	if (len >= PACK_MAX)
+		return kvpt_arena_strndup(ta->strings, s, len);
+	if (len + 1 > ta->str_left) {
+		ta->str_next = kvpt_arena_alloc(ta->strings, PIECE);
+		ta->str_left = PIECE;
+	}
+	d = ta->str_next;
+	memcpy(d, s, len);
+	d[len] = '\0';
+	ta->str_next += len + 1;
+	ta->str_left -= len + 1;
+	return d;
+}
+
+/* A map key's text, shared with the earlier keys of the same spelling. */
+static const char *key_text(struct tree_alloc *ta, const char *s, size_t len)
+{
+	unsigned h = 2166136261u;
+	size_t i, j;
+
+	if (len > KEY_MAX)
+		return pack_text(ta, s, len);
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	for (j = h & (KEY_SLOTS - 1); ta->keys[j].s;
+	     j = (j + 1) & (KEY_SLOTS - 1))
+		if (ta->keys[j].hash == h && ta->keys[j].len == len &&
+		    !memcmp(ta->keys[j].s, s, len))
+			return ta->keys[j].s;
+	if (ta->nkeys >= KEY_SLOTS / 4 * 3)
+		return pack_text(ta, s, len);
+	ta->keys[j].s = pack_text(ta, s, len);
+	ta->keys[j].len = len;
+	ta->keys[j].hash = h;
+	ta->nkeys++;
+	return ta->keys[j].s;
+}
+
 static void add_item(struct frame *f, struct kvpt_ynode *n)
 {
 	XGROW(f->items, f->cap, f->n + 1);
 	f->items[f->n++] = n;
 }
 
-static void close_frame(struct frame *f, struct kvpt_arena *a)
+static void close_frame(struct frame *f, struct tree_alloc *ta)
 {
 	struct kvpt_ynode *node = f->node;
 
-	node->items = kvpt_arena_alloc(a, sizeof(*node->items) * (f->n ? f->n : 1));
+	node->items = new_items(ta, f->n);
 	if (f->n)
 		memcpy(node->items, f->items, sizeof(*node->items) * f->n);
 	node->len = node->type == KVPT_Y_MAP ? f->n / 2 : f->n;
 	f->n = 0;
+}
+
+/* Whether a plain scalar of len bytes is YAML's null. */
+static int is_null(const char *s, size_t len)
+{
+	switch (len) {
+	case 0:
+		return 1;
+	case 1:
+		return s[0] == '~';
+	case 4:
+		return !memcmp(s, "null", 4) || !memcmp(s, "Null", 4) ||
+		       !memcmp(s, "NULL", 4);
+	default:
+		return 0;
+	}
 }
 
 static void mark_pos(struct kvpt_ynode *n, const struct fy_mark *m)
@@ -58,6 +181,7 @@ int kvpt_yaml_parse(const char *text, size_t len, int file, int max_depth,
 	struct fy_parser *fyp;
 	struct fy_event *ev;
 	struct frame *stack = NULL;
+	struct tree_alloc *ta;
 	size_t depth = 0, cap = 0, i;
 	int err = 0, docs = 0;
 
@@ -69,6 +193,9 @@ int kvpt_yaml_parse(const char *text, size_t len, int file, int max_depth,
 	if (!diag)
 		return KVPT_EINVAL;
 	fy_diag_set_collect_errors(diag, true);
+	ta = xcalloc(1, sizeof(*ta));
+	ta->nodes = arena;
+	ta->strings = strings;
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2;
 	cfg.diag = diag;
@@ -117,15 +244,21 @@ int kvpt_yaml_parse(const char *text, size_t len, int file, int max_depth,
 				err = KVPT_EINVAL;
 				break;
 			}
-			n = kvpt_arena_alloc(arena, sizeof(*n));
+			if (!s)
+				l = 0;
+			n = new_node(ta);
 			n->type = KVPT_Y_SCALAR;
-			n->str = kvpt_arena_strndup(strings, s ? s : "", s ? l : 0);
-			n->len = s ? l : 0;
+			/* Keys are the even items of the innermost mapping. */
+			if (depth &&
+			    stack[depth - 1].node->type == KVPT_Y_MAP &&
+			    !(stack[depth - 1].n & 1))
+				n->str = key_text(ta, s ? s : "", l);
+			else
+				n->str = pack_text(ta, s ? s : "", l);
+			n->len = l;
 			n->plain = st == FYSS_PLAIN || st == FYSS_ANY;
-			n->null = n->plain && (!l || !strcmp(n->str, "~") ||
-					       !strcmp(n->str, "null") ||
-					       !strcmp(n->str, "Null") ||
-					       !strcmp(n->str, "NULL"));
+			n->null = n->plain && is_null(n->str, l);
+			n->items = NULL;
 			mark_pos(n, m);
 			break;
 		}
@@ -151,9 +284,13 @@ int kvpt_yaml_parse(const char *text, size_t len, int file, int max_depth,
 				err = KVPT_EINVAL;
 				break;
 			}
-			n = kvpt_arena_alloc(arena, sizeof(*n));
+			n = new_node(ta);
 			n->type = ev->type == FYET_MAPPING_START ? KVPT_Y_MAP :
 								    KVPT_Y_SEQ;
+			n->str = NULL;
+			n->len = 0;
+			n->plain = n->null = 0;
+			n->items = NULL;
 			mark_pos(n, m);
 			if (depth == cap) {
 				XGROW(stack, cap, depth + 1);
@@ -168,7 +305,7 @@ int kvpt_yaml_parse(const char *text, size_t len, int file, int max_depth,
 		case FYET_MAPPING_END:
 		case FYET_SEQUENCE_END:
 			depth--;
-			close_frame(&stack[depth], arena);
+			close_frame(&stack[depth], ta);
 			n = stack[depth].node;
 			break;
 		default:
@@ -207,6 +344,7 @@ int kvpt_yaml_parse(const char *text, size_t len, int file, int max_depth,
 		free(stack[i].items);
 	free(stack);
 out_parser:
+	free(ta);
 	if (fyp)
 		fy_parser_destroy(fyp);
 	fy_diag_destroy(diag);
