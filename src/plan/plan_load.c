@@ -15,6 +15,7 @@
 #include "model/extime.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -330,6 +331,11 @@ static int read_fields(struct loader *l, const struct kvpt_ynode *n,
 			else
 				ERR(l, k, "unknown-key", "unknown key '%s' in "
 				    "%s", k->str, ctx);
+			continue;
+		}
+		if (seen[j]) {
+			ERR(l, k, "duplicate-key", "key '%s' appears twice in "
+			    "%s; keep one", k->str, ctx);
 			continue;
 		}
 		seen[j] = 1;
@@ -1470,8 +1476,15 @@ static void read_activities(struct loader *l, const struct kvpt_ynode *n,
 					   KVPT_RELEASE_MANUAL :
 					   KVPT_RELEASE_SCHEDULED;
 			c.a.release.pos = c.a.pos;
-			if (c.release)
+			if (c.release) {
 				read_release(l, c.release, &c.a);
+				if (c.a.release.kind == KVPT_RELEASE_SCHEDULED &&
+				    c.a.start == KVPT_TIME_NONE && !bad_time)
+					ERR(l, c.release, "missing-key",
+					    "situation '%s' is released on "
+					    "schedule but has no time ('at')",
+					    c.a.id ? c.a.id : "?");
+			}
 			else if (c.a.start == KVPT_TIME_NONE && !bad_time)
 				c.a.release.pos.line = 0;	/* implicit */
 		} else {
@@ -1954,6 +1967,11 @@ static void read_root(struct loader *l, const struct kvpt_ynode *root)
 				    key->str);
 			continue;
 		}
+		if (by_key[k]) {
+			ERR(l, key, "duplicate-key", "section '%s' appears twice; "
+			    "merge them", key->str);
+			continue;
+		}
 		by_key[k] = root->items[2 * i + 1];
 		if (!l->in_main && (k == 0 || k == 1))
 			ERR(l, key, "include-section", "'%s' belongs in the main "
@@ -2215,7 +2233,70 @@ static int *group_by(void *arr, int n, size_t sz, const int *parent,
 	return perm;
 }
 
+/* Whether every child already follows its parent's earlier siblings. */
+static int grouped(const void *arr, int n, size_t sz, size_t off)
+{
+	int i, prev = -1;
+
+	for (i = 0; i < n; i++) {
+		int par = *(const int *)((const char *)arr + sz * (size_t)i + off);
+
+		if (par < prev)
+			return 0;
+		prev = par;
+	}
+	return 1;
+}
+
+static void group_tree_slow(struct kvpt_plan *p);
+
+static void fill_counts(struct kvpt_plan *p)
+{
+	int i;
+
+	for (i = 0; i < p->nphases; i++)
+		p->phases[i].first_problem = p->phases[i].nproblems = 0;
+	for (i = p->nproblems - 1; i >= 0; i--) {
+		p->phases[p->problems[i].phase].first_problem = i;
+		p->phases[p->problems[i].phase].nproblems++;
+	}
+	for (i = 0; i < p->nproblems; i++)
+		p->problems[i].first_content = p->problems[i].ncontents = 0;
+	for (i = p->ncontents - 1; i >= 0; i--) {
+		p->problems[p->contents[i].problem].first_content = i;
+		p->problems[p->contents[i].problem].ncontents++;
+	}
+	for (i = 0; i < p->ncontents; i++)
+		p->contents[i].first_activity = p->contents[i].nactivities = 0;
+	for (i = p->nactivities - 1; i >= 0; i--) {
+		p->contents[p->activities[i].content].first_activity = i;
+		p->contents[p->activities[i].content].nactivities++;
+	}
+	for (i = 0; i < p->nactivities; i++)
+		p->activities[i].first_expectation = p->activities[i].nexpectations = 0;
+	for (i = p->nexpectations - 1; i >= 0; i--) {
+		p->activities[p->expectations[i].inject].first_expectation = i;
+		p->activities[p->expectations[i].inject].nexpectations++;
+	}
+}
+
 static void group_tree(struct kvpt_plan *p)
+{
+	if (grouped(p->problems, p->nproblems, sizeof(*p->problems),
+		    offsetof(struct kvpt_problem, phase)) &&
+	    grouped(p->contents, p->ncontents, sizeof(*p->contents),
+		    offsetof(struct kvpt_content, problem)) &&
+	    grouped(p->activities, p->nactivities, sizeof(*p->activities),
+		    offsetof(struct kvpt_activity, content)) &&
+	    grouped(p->expectations, p->nexpectations, sizeof(*p->expectations),
+		    offsetof(struct kvpt_expectation, inject))) {
+		fill_counts(p);
+		return;
+	}
+	group_tree_slow(p);
+}
+
+static void group_tree_slow(struct kvpt_plan *p)
 {
 	int n = p->nproblems > p->ncontents ? p->nproblems : p->ncontents;
 	int *parent, *first, *count, *perm;
@@ -2334,9 +2415,15 @@ struct resolver {
 
 static int resolve(struct resolver *r, struct kvpt_ref *ref,
 		   const struct kvpt_strmap *map, const struct idlist *il,
-		   const char *kind, const char *rule, const char *who)
+		   const char *kind, const char *rule, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+static int resolve(struct resolver *r, struct kvpt_ref *ref,
+		   const struct kvpt_strmap *map, const struct idlist *il,
+		   const char *kind, const char *rule, const char *fmt, ...)
 {
 	const char *best;
+	char who[512];
+	va_list ap;
 
 	if (!ref->id) {
 		ref->idx = -1;
@@ -2345,6 +2432,9 @@ static int resolve(struct resolver *r, struct kvpt_ref *ref,
 	ref->idx = kvpt_strmap_get(map, ref->id);
 	if (ref->idx >= 0)
 		return ref->idx;
+	va_start(ap, fmt);
+	vsnprintf(who, sizeof(who), fmt, ap);
+	va_end(ap);
 	best = il->ids ? kvpt_did_you_mean(ref->id, il->ids, il->n) : NULL;
 	if (best)
 		kvpt_diag(r->d, KVPT_SEV_ERROR, ref->pos, rule, "%s unknown %s "
@@ -2384,48 +2474,48 @@ static void resolve_all(struct resolver *r)
 
 		if (b->parent.id && b->parent.pos.line)
 			resolve(r, &b->parent, &p->body_ids, &r->bodies, "body",
-				"unknown-body", WHO("body '%s' has as parent",
-						    b->id));
+				"unknown-body", "body '%s' has as parent",
+						    b->id);
 	}
 	for (i = 0; i < p->nroles; i++) {
 		struct kvpt_role *x = &p->roles[i];
 
 		resolve(r, &x->body, &p->body_ids, &r->bodies, "body",
-			"unknown-body", WHO("role '%s' belongs to", x->id));
+			"unknown-body", "role '%s' belongs to", x->id);
 		resolve(r, &x->person, &p->person_ids, &r->people, "person",
-			"unknown-person", WHO("role '%s' is played by", x->id));
+			"unknown-person", "role '%s' is played by", x->id);
 	}
 	for (i = 0; i < p->ncommittees; i++) {
 		struct kvpt_committee *c = &p->committees[i];
 
 		resolve(r, &c->head, &p->person_ids, &r->people, "person",
-			"unknown-person", WHO("committee '%s' is headed by",
-					      c->id));
+			"unknown-person", "committee '%s' is headed by",
+					      c->id);
 		resolve(r, &c->parent, &p->committee_ids, &r->committees,
 			"committee", "unknown-committee",
-			WHO("committee '%s' serves", c->id));
+			"committee '%s' serves", c->id);
 		for (j = 0; j < c->nmembers; j++)
 			resolve(r, &c->members[j].person, &p->person_ids,
 				&r->people, "person", "unknown-person",
-				WHO("committee '%s' has as member", c->id));
+				"committee '%s' has as member", c->id);
 	}
 	for (i = 0; i < p->nplaces; i++)
 		resolve(r, &p->places[i].body, &p->body_ids, &r->bodies, "body",
-			"unknown-body", WHO("place '%s' belongs to",
-					    p->places[i].id));
+			"unknown-body", "place '%s' belongs to",
+					    p->places[i].id);
 	for (i = 0; i < p->nresources; i++)
 		resolve(r, &p->resources[i].owner, &p->body_ids, &r->bodies,
-			"body", "unknown-body", WHO("resource '%s' is owned by",
-						    p->resources[i].id));
+			"body", "unknown-body", "resource '%s' is owned by",
+						    p->resources[i].id);
 	for (i = 0; i < p->ndocuments; i++) {
 		struct kvpt_document *d = &p->documents[i];
 
 		resolve(r, &d->owner, &p->body_ids, &r->bodies, "body",
-			"unknown-body", WHO("document '%s' is owned by", d->id));
+			"unknown-body", "document '%s' is owned by", d->id);
 		for (j = 0; j < d->to.n; j++)
 			resolve(r, &d->to.v[j], &p->role_ids, &r->roles, "role",
-				"unknown-role", WHO("document '%s' is addressed "
-						    "to", d->id));
+				"unknown-role", "document '%s' is addressed "
+						    "to", d->id);
 	}
 	for (i = 0; i < p->nactivities; i++) {
 		struct kvpt_activity *a = &p->activities[i];
@@ -2433,61 +2523,61 @@ static void resolve_all(struct resolver *r)
 				   kvpt_enum_id(kvpt_activity_kinds, a->kind);
 
 		resolve(r, &a->place, &p->place_ids, &r->places, "place",
-			"unknown-place", WHO("%s '%s' takes place at", kind,
-					     a->id));
+			"unknown-place", "%s '%s' takes place at", kind,
+					     a->id);
 		resolve(r, &a->chair, &p->role_ids, &r->roles, "role",
-			"unknown-role", WHO("%s '%s' is chaired by", kind,
-					    a->id));
+			"unknown-role", "%s '%s' is chaired by", kind,
+					    a->id);
 		for (j = 0; j < a->attendees.n; j++)
 			resolve(r, &a->attendees.v[j], &p->role_ids, &r->roles,
 				"role", "unknown-role",
-				WHO("%s '%s' is attended by", kind, a->id));
+				"%s '%s' is attended by", kind, a->id);
 		for (j = 0; j < a->outputs.n; j++)
 			resolve(r, &a->outputs.v[j], &p->document_ids,
 				&r->documents, "document", "unknown-document",
-				WHO("%s '%s' outputs", kind, a->id));
+				"%s '%s' outputs", kind, a->id);
 		if (a->from.id) {
 			a->from.idx = kvpt_strmap_get(&p->role_ids, a->from.id);
 			if (a->from.idx < 0 &&
 			    kvpt_strmap_get(&p->committee_ids, a->from.id) < 0)
 				resolve(r, &a->from, &p->role_ids, &r->roles,
 					"role or committee", "unknown-role",
-					WHO("%s '%s' comes from", kind, a->id));
+					"%s '%s' comes from", kind, a->id);
 		}
 		for (j = 0; j < a->to.n; j++)
 			resolve(r, &a->to.v[j], &p->role_ids, &r->roles, "role",
-				"unknown-role", WHO("%s '%s' targets", kind,
-						    a->id));
+				"unknown-role", "%s '%s' targets", kind,
+						    a->id);
 		for (j = 0; j < a->forces.n; j++)
 			resolve(r, &a->forces.v[j], &p->body_ids, &r->bodies,
 				"body", "unknown-body",
-				WHO("%s '%s' engages", kind, a->id));
+				"%s '%s' engages", kind, a->id);
 		for (j = 0; j < a->nresources; j++)
 			resolve(r, &a->resources[j].resource, &p->resource_ids,
 				&r->resources, "resource", "unknown-resource",
-				WHO("%s '%s' needs", kind, a->id));
+				"%s '%s' needs", kind, a->id);
 		resolve(r, &a->move_from, &p->place_ids, &r->places, "place",
-			"unknown-place", WHO("%s '%s' starts from", kind,
-					     a->id));
+			"unknown-place", "%s '%s' starts from", kind,
+					     a->id);
 		resolve(r, &a->move_to, &p->place_ids, &r->places, "place",
-			"unknown-place", WHO("%s '%s' goes to", kind, a->id));
+			"unknown-place", "%s '%s' goes to", kind, a->id);
 		for (j = 0; j < a->ntransitions; j++)
 			resolve(r, &a->transitions[j].body, &p->body_ids,
 				&r->bodies, "body", "unknown-body",
-				WHO("%s '%s' changes the state of", kind,
-				    a->id));
+				"%s '%s' changes the state of", kind,
+				    a->id);
 		switch (a->release.kind) {
 		case KVPT_RELEASE_ON_MET:
 		case KVPT_RELEASE_ON_MISSED:
 			resolve(r, &a->release.target, &p->expectation_ids,
 				&r->expectations, "expectation",
 				"unknown-expectation",
-				WHO("inject '%s' waits for", a->id));
+				"inject '%s' waits for", a->id);
 			break;
 		case KVPT_RELEASE_ON_RELEASED:
 			if (resolve(r, &a->release.target, &p->activity_ids,
 				    &r->activities, "inject", "unknown-inject",
-				    WHO("inject '%s' waits for", a->id)) >= 0 &&
+				    "inject '%s' waits for", a->id) >= 0 &&
 			    p->activities[a->release.target.idx].kind !=
 				    KVPT_ACT_SITUATION) {
 				kvpt_diag(r->d, KVPT_SEV_ERROR,
@@ -2501,8 +2591,8 @@ static void resolve_all(struct resolver *r)
 		case KVPT_RELEASE_ON_STATE:
 			resolve(r, &a->release.body, &p->body_ids, &r->bodies,
 				"body", "unknown-body",
-				WHO("inject '%s' waits for the state of",
-				    a->id));
+				"inject '%s' waits for the state of",
+				    a->id);
 			break;
 		default:
 			break;
@@ -2521,12 +2611,12 @@ static void resolve_all(struct resolver *r)
 			if (x->by.idx < 0)
 				resolve(r, &x->by, &p->role_ids, &r->roles,
 					"role or body", "unknown-role",
-					WHO("expectation '%s' is owed by",
-					    x->id));
+					"expectation '%s' is owed by",
+					    x->id);
 		}
 		if (resolve(r, &x->conference, &p->activity_ids, &r->activities,
 			    "conference", "unknown-activity",
-			    WHO("expectation '%s' waits for", x->id)) >= 0 &&
+			    "expectation '%s' waits for", x->id) >= 0 &&
 		    p->activities[x->conference.idx].kind != KVPT_ACT_CONFERENCE) {
 			kvpt_diag(r->d, KVPT_SEV_ERROR, x->conference.pos,
 				  "unknown-activity", "expectation '%s' waits "
@@ -2535,8 +2625,8 @@ static void resolve_all(struct resolver *r)
 			x->conference.idx = -1;
 		}
 		resolve(r, &x->state_body, &p->body_ids, &r->bodies, "body",
-			"unknown-body", WHO("expectation '%s' watches the state "
-					    "of", x->id));
+			"unknown-body", "expectation '%s' watches the state "
+					    "of", x->id);
 	}
 	free(r->bodies.ids);
 	free(r->people.ids);

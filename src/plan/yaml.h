@@ -19,13 +19,13 @@ enum kvpt_ynode_type {
 };
 
 struct kvpt_ynode {
-	enum kvpt_ynode_type type;
-	int line, col;			/* 1-based */
 	const char *str;		/* SCALAR: NUL-terminated text */
-	size_t len;			/* SCALAR: bytes; SEQ: items; MAP: pairs */
-	int plain;			/* SCALAR: unquoted */
-	int null;			/* SCALAR: ~, null or empty plain */
 	struct kvpt_ynode **items;	/* SEQ: items; MAP: key,value,key,… */
+	unsigned len;			/* SCALAR: bytes; SEQ: items; MAP: pairs */
+	int line, col;			/* 1-based */
+	unsigned char type;		/* enum kvpt_ynode_type */
+	unsigned char plain;		/* SCALAR: unquoted */
+	unsigned char null;		/* SCALAR: ~, null or empty plain */
 };
 
 /*
