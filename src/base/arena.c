@@ -9,8 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define ARENA_BLOCK (64 * 1024)
+#define ARENA_BLOCK_MAX ((size_t)4 << 20)
+#define HUGE_PAGE ((size_t)2 << 20)
 
 struct kvpt_arena_block {
 	struct kvpt_arena_block *next;
@@ -48,9 +51,29 @@ void *kvpt_arena_alloc(struct kvpt_arena *a, size_t n)
 
 	n = (n + align - 1) & ~(align - 1);
 	if (!b || b->size - b->off < n) {
-		size_t size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
+		/* Blocks double as the arena grows, so a large plan takes few
+		 * of them; big ones ask for transparent huge pages, which
+		 * spares most of the page faults of a national-scale plan. */
+		size_t next = b ? b->size * 2 : ARENA_BLOCK;
+		size_t size;
 
-		b = xmalloc(sizeof(*b) + size);
+		if (next > ARENA_BLOCK_MAX)
+			next = ARENA_BLOCK_MAX;
+		size = n > next / 4 ? n : next - sizeof(*b);
+		if (size + sizeof(*b) >= HUGE_PAGE) {
+			size_t total = (size + sizeof(*b) + HUGE_PAGE - 1) &
+				       ~(HUGE_PAGE - 1);
+
+			b = aligned_alloc(HUGE_PAGE, total);
+			if (!b)
+				b = xmalloc(total);
+#ifdef MADV_HUGEPAGE
+			madvise(b, total, MADV_HUGEPAGE);
+#endif
+			size = total - sizeof(*b);
+		} else {
+			b = xmalloc(sizeof(*b) + size);
+		}
 		b->size = size;
 		b->off = 0;
 		/* A large one-off block goes behind the head so the head's

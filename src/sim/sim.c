@@ -483,17 +483,20 @@ int kvpt_sim_study(const struct kvpt_plan *p, uint64_t seed, int runs,
 		if (pthread_create(&w[i].thread, NULL, study_main, &w[i]))
 			study_main(&w[i]);	/* no thread: run it here */
 	}
-	do {
-		struct timespec ts = { 0, 100 * 1000 * 1000 };
+	/* Poll often so short studies end promptly; report progress about
+	 * ten times a second. */
+	for (k = 0;; k++) {
+		struct timespec ts = { 0, 5 * 1000 * 1000 };
 
 		pthread_mutex_lock(&sh.lock);
 		done = sh.done;
 		pthread_mutex_unlock(&sh.lock);
-		if (progress)
+		if (progress && (k % 20 == 0 || done == runs))
 			progress(user, done, runs);
-		if (done < runs)
-			nanosleep(&ts, NULL);
-	} while (done < runs);
+		if (done == runs)
+			break;
+		nanosleep(&ts, NULL);
+	}
 	st->runs = runs;
 	st->p_missed = xcalloc((size_t)p->nexpectations + 1, sizeof(double));
 	for (i = 0; i < jobs; i++) {
