@@ -42,6 +42,28 @@ void kvpt_arena_release(struct kvpt_arena *a)
 	a->used = 0;
 }
 
+void kvpt_arena_mark(struct kvpt_arena *a, struct kvpt_arena_mark *m)
+{
+	m->block = a->head;
+	m->off = a->head ? a->head->off : 0;
+	m->used = a->used;
+}
+
+void kvpt_arena_rewind(struct kvpt_arena *a, const struct kvpt_arena_mark *m)
+{
+	/* Blocks newer than the mark sit before it in the chain.  (A large
+	 * one-off block slipped behind the head is kept until release.) */
+	while (a->head && a->head != m->block) {
+		struct kvpt_arena_block *next = a->head->next;
+
+		free(a->head);
+		a->head = next;
+	}
+	if (a->head)
+		a->head->off = m->off;
+	a->used = m->used;
+}
+
 void *kvpt_arena_alloc(struct kvpt_arena *a, size_t n)
 {
 	const size_t align = alignof(max_align_t);

@@ -19,6 +19,20 @@ void kvpt_arena_init(struct kvpt_arena *a);
 /* Frees every block; the arena may be reused after kvpt_arena_init(). */
 void kvpt_arena_release(struct kvpt_arena *a);
 
+/* A point in an arena's life, to go back to (see kvpt_arena_rewind). */
+struct kvpt_arena_mark {
+	struct kvpt_arena_block *block;
+	size_t off, used;
+};
+
+void kvpt_arena_mark(struct kvpt_arena *a, struct kvpt_arena_mark *m);
+/*
+ * Give back everything allocated since mark m (taken on the same arena, and
+ * not rewound past since), so the memory is used again: what was allocated
+ * since m must no longer be referenced.
+ */
+void kvpt_arena_rewind(struct kvpt_arena *a, const struct kvpt_arena_mark *m);
+
 /* n zeroed bytes aligned for any object; valid until release. */
 void *kvpt_arena_alloc(struct kvpt_arena *a, size_t n);
 /* A NUL-terminated copy of len bytes of s, owned by the arena. */

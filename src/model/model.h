@@ -489,6 +489,11 @@ struct kvpt_plan {
 
 	struct kvpt_sim_config sim;
 
+	/* 1 when a file of the plan could not be parsed: references are
+	 * left unresolved and the checker's whole-plan rules do not run, so
+	 * the syntax error is not buried under its consequences. */
+	int incomplete;
+
 	/* id → index, one namespace per entity kind */
 	struct kvpt_strmap body_ids, person_ids, role_ids, committee_ids,
 		place_ids, resource_ids, document_ids, phase_ids, problem_ids,

@@ -37,6 +37,9 @@ struct loader {
 	size_t cap_stack;
 	size_t cap_files;
 	int in_main;			/* reading the main file */
+	int exercise_done;		/* the main file's exercise is read */
+	int states_done;		/* this file's states are read */
+	int states_pending;		/* this file may have states unread */
 };
 
 static struct kvpt_pos npos(const struct loader *l, const struct kvpt_ynode *n)
@@ -1986,14 +1989,15 @@ static void read_root(struct loader *l, const struct kvpt_ynode *root)
 				    "format version 1; found '%s'",
 				    v->type == KVPT_Y_SCALAR ? v->str : "?");
 		}
-		if (by_key[1])
-			read_exercise(l, by_key[1]);
-		else
+		if (by_key[1]) {
+			if (!l->exercise_done)
+				read_exercise(l, by_key[1]);
+		} else
 			ERR(l, root, "missing-key", "the plan has no 'exercise' "
 			    "section");
 	}
 	/* Machines before anything that names their states. */
-	if (by_key[10])
+	if (by_key[10] && !l->states_done)
 		read_states(l, by_key[10]);
 	if (by_key[3])
 		read_bodies(l, by_key[3], -1, 0);
@@ -2041,8 +2045,90 @@ static void offset_to_pos(const char *text, size_t off, int *line, int *col)
 
 #include "base/utf8.h"
 
+/*
+ * A file that fails to parse is not read: forget what its phases streamed
+ * so far said (the syntax error is the one thing to fix) and mark the plan
+ * incomplete so nothing is checked against a half-read plan.
+ */
+static void drop_stream_diags(struct kvpt_diags *d, size_t before)
+{
+	size_t i, k = before;
+
+	for (i = before; i < d->n; i++) {
+		struct kvpt_diag *x = &d->v[i];
+
+		if (!strcmp(x->rule, "yaml-syntax") ||
+		    !strcmp(x->rule, "yaml-alias") ||
+		    !strcmp(x->rule, "too-deep")) {
+			d->v[k++] = *x;
+			continue;
+		}
+		if (x->sev == KVPT_SEV_ERROR)
+			d->nerrors--;
+		else if (x->sev == KVPT_SEV_WARNING)
+			d->nwarnings--;
+		free(x->msg);
+	}
+	d->n = k;
+}
+
+/* Whether word occurs in the len bytes of text. */
+static int mentions(const char *text, size_t len, const char *word)
+{
+	size_t wl = strlen(word), i;
+
+	for (i = 0; i + wl <= len; i++) {
+		const char *hit = memchr(text + i, word[0], len - i);
+
+		if (!hit)
+			return 0;
+		i = (size_t)(hit - text);
+		if (i + wl <= len && !memcmp(hit, word, wl))
+			return 1;
+	}
+	return 0;
+}
+
+static void stream_section(void *user, const char *key,
+			   const struct kvpt_ynode *value)
+{
+	struct loader *l = user;
+
+	if (l->in_main && !l->exercise_done && !strcmp(key, "exercise")) {
+		read_exercise(l, value);
+		l->exercise_done = 1;
+	} else if (!l->states_done && !strcmp(key, "states")) {
+		read_states(l, value);
+		l->states_done = 1;
+	}
+}
+
+static int stream_item(void *user, const char *section,
+		       const struct kvpt_ynode *item)
+{
+	struct loader *l = user;
+	struct kvpt_ynode list;
+	const struct kvpt_ynode *items[1];
+
+	if (strcmp(section, "phases") || (l->in_main && !l->exercise_done) ||
+	    (l->states_pending && !l->states_done))
+		return 0;
+	items[0] = item;
+	memset(&list, 0, sizeof(list));
+	list.type = KVPT_Y_SEQ;
+	list.line = item->line;
+	list.col = item->col;
+	list.len = 1;
+	list.items = (struct kvpt_ynode **)items;
+	read_phases(l, &list);
+	return 1;
+}
+
 static int parse_text(struct loader *l, const char *text, size_t len)
 {
+	struct kvpt_yaml_stream stream;
+	int saved_states;
+	size_t before;
 	struct kvpt_arena nodes;
 	struct kvpt_ynode *root = NULL;
 	size_t bad = kvpt_utf8_check(text, len);
@@ -2062,10 +2148,26 @@ static int parse_text(struct loader *l, const char *text, size_t len)
 		return KVPT_EINVAL;
 	}
 	kvpt_arena_init(&nodes);
+	stream.section = stream_section;
+	stream.item = stream_item;
+	stream.user = l;
+	saved_states = l->states_done;
+	l->states_done = 0;
+	before = l->diags->n;
+	/* A phase can be read as soon as it is parsed when what it depends
+	 * on is known: the exercise (day N, for absolute times) and the
+	 * file's state machines.  A file that mentions states at all waits
+	 * for them to be read (or keeps its whole tree). */
+	l->states_pending = mentions(text, len, "states");
 	err = kvpt_yaml_parse(text, len, l->file, l->opts.max_depth, &nodes,
-			      &l->plan->arena, &root, l->diags);
+			      &l->plan->arena, &root, &stream, l->diags);
+	if (err)
+		l->plan->incomplete = 1;
 	if (!err)
 		read_root(l, root);
+	else
+		drop_stream_diags(l->diags, before);
+	l->states_done = saved_states;
 	kvpt_arena_release(&nodes);
 	return err;
 }
@@ -2692,11 +2794,13 @@ static int load(struct loader *l, const char *name, const char *text,
 	}
 	(void)err;
 	group_tree(p);
-	memset(&r, 0, sizeof(r));
-	r.p = p;
-	r.d = l->diags;
-	resolve_all(&r);
-	check_body_cycles(p, l->diags);
+	if (!p->incomplete) {
+		memset(&r, 0, sizeof(r));
+		r.p = p;
+		r.d = l->diags;
+		resolve_all(&r);
+		check_body_cycles(p, l->diags);
+	}
 	free(l->stack);
 	free(l->shown);
 	*out = p;

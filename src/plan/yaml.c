@@ -124,6 +124,33 @@ static const char *key_text(struct tree_alloc *ta, const char *s, size_t len)
 	return ta->keys[j].s;
 }
 
+/* Where the tree's allocation stands, to reuse what follows. */
+struct tree_mark {
+	struct kvpt_arena_mark arena;
+	struct kvpt_ynode *node_next;
+	int node_left;
+	struct kvpt_ynode **item_next;
+	size_t item_left;
+};
+
+static void tree_mark(struct tree_alloc *ta, struct tree_mark *m)
+{
+	kvpt_arena_mark(ta->nodes, &m->arena);
+	m->node_next = ta->node_next;
+	m->node_left = ta->node_left;
+	m->item_next = ta->item_next;
+	m->item_left = ta->item_left;
+}
+
+static void tree_rewind(struct tree_alloc *ta, const struct tree_mark *m)
+{
+	kvpt_arena_rewind(ta->nodes, &m->arena);
+	ta->node_next = m->node_next;
+	ta->node_left = m->node_left;
+	ta->item_next = m->item_next;
+	ta->item_left = m->item_left;
+}
+
 static void add_item(struct frame *f, struct kvpt_ynode *n)
 {
 	XGROW(f->items, f->cap, f->n + 1);
@@ -173,6 +200,7 @@ static struct kvpt_pos ypos(int file, int line, int col)
 int kvpt_yaml_parse(const char *text, size_t len, int file, int max_depth,
 		    struct kvpt_arena *arena, struct kvpt_arena *strings,
 		    struct kvpt_ynode **root,
+		    const struct kvpt_yaml_stream *stream,
 		    struct kvpt_diags *diags)
 {
 	struct fy_diag_cfg dcfg;
@@ -182,6 +210,7 @@ int kvpt_yaml_parse(const char *text, size_t len, int file, int max_depth,
 	struct fy_event *ev;
 	struct frame *stack = NULL;
 	struct tree_alloc *ta;
+	struct tree_mark item_mark;
 	size_t depth = 0, cap = 0, i;
 	int err = 0, docs = 0;
 
@@ -209,6 +238,11 @@ int kvpt_yaml_parse(const char *text, size_t len, int file, int max_depth,
 	while (!err && (ev = fy_parser_parse(fyp)) != NULL) {
 		struct kvpt_ynode *n = NULL;
 		const struct fy_mark *m = fy_event_start_mark(ev);
+
+		if (stream && stream->item && depth == 2 &&
+		    (ev->type == FYET_SCALAR || ev->type == FYET_MAPPING_START ||
+		     ev->type == FYET_SEQUENCE_START))
+			tree_mark(ta, &item_mark);
 
 		switch (ev->type) {
 		case FYET_DOCUMENT_START:
@@ -312,6 +346,19 @@ int kvpt_yaml_parse(const char *text, size_t len, int file, int max_depth,
 			break;
 		}
 		fy_parser_event_free(fyp, ev);
+		if (n && stream && depth == 2 && stream->item &&
+		    stack[1].node->type == KVPT_Y_SEQ &&
+		    stack[0].node->type == KVPT_Y_MAP && (stack[0].n & 1) &&
+		    stream->item(stream->user, stack[0].items[stack[0].n - 1]->str,
+				 n)) {
+			tree_rewind(ta, &item_mark);
+			n = NULL;
+		}
+		if (n && stream && stream->section && depth == 1 &&
+		    stack[0].node->type == KVPT_Y_MAP && (stack[0].n & 1) &&
+		    stack[0].items[stack[0].n - 1]->type == KVPT_Y_SCALAR)
+			stream->section(stream->user,
+					stack[0].items[stack[0].n - 1]->str, n);
 		if (n) {
 			if (depth)
 				add_item(&stack[depth - 1], n);

@@ -29,6 +29,24 @@ struct kvpt_ynode {
 };
 
 /*
+ * Optional streaming: the loader may take the items of a top-level list
+ * (each phase of `phases:`, say) as soon as they are parsed, so the tree of
+ * a national-scale plan never exists whole.
+ */
+struct kvpt_yaml_stream {
+	/* A top-level section's value is complete (called for every key of
+	 * the root mapping, in order). */
+	void (*section)(void *user, const char *key,
+			const struct kvpt_ynode *value);
+	/* An item of the top-level list `section` is complete.  Return 1
+	 * when it was consumed: it is then left out of the tree and its
+	 * nodes are reused, so it must not be referenced afterwards. */
+	int (*item)(void *user, const char *section,
+		    const struct kvpt_ynode *item);
+	void *user;
+};
+
+/*
  * Parse text (len bytes, need not be NUL-terminated) into a tree whose nodes
  * are allocated in `nodes` and whose scalar strings go to `strings` (so the
  * nodes can be dropped while the strings live on in a plan).  Returns the root (NULL for an empty document) and 0, or
@@ -38,6 +56,7 @@ struct kvpt_ynode {
 int kvpt_yaml_parse(const char *text, size_t len, int file, int max_depth,
 		    struct kvpt_arena *nodes, struct kvpt_arena *strings,
 		    struct kvpt_ynode **root,
+		    const struct kvpt_yaml_stream *stream,
 		    struct kvpt_diags *diags);
 
 /* Parse with libfyaml only, building and dropping its document: the

@@ -151,7 +151,7 @@ static void test_iso_times(void **state)
 	assert_true(time_ok("2025-09-10T07:30:00+0700", &tb) ==
 		    T(0, 7, 30, 0));
 	assert_true(time_ok("2025-09-09T20:30:00-05:00", &tb) ==
-		    T(1, 8, 30, 0));
+		    T(0, 8, 30, 0));
 	assert_true(time_ok("2025-09-10T07:30:00.000+07:00", &tb) ==
 		    T(0, 7, 30, 0));
 	/* A bare date is its local midnight. */
@@ -382,8 +382,7 @@ static void test_format_short_buffers(void **state)
 	kvpt_time_format(T(1, 14, 0, 15), small, sizeof(small));
 	assert_string_equal(small, "N+1 1");
 	kvpt_duration_format(DAY + HOUR + MIN, small, sizeof(small));
-	assert_true(strlen(small) < sizeof(small));
-	assert_true(!strncmp(small, "1d1h", strlen(small)));
+	assert_string_equal(small, "1d1h1");
 	kvpt_time_format_iso(T(0, 7, 30, 0), &(struct kvpt_timebase){
 		0, 420, 1 }, small, sizeof(small));
 	assert_string_equal(small, "1970-");

@@ -1,0 +1,2 @@
+# Empty dependencies file for kvpt.
+# This may be replaced when dependencies are built.
