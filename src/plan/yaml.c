@@ -420,3 +420,17 @@ int kvpt_yaml_parse_only(const char *text, size_t len)
 	fy_parser_destroy(fyp);
 	return err;
 }
+
+int kvpt_yaml_document_only(const char *text, size_t len)
+{
+	struct fy_parse_cfg cfg;
+	struct fy_document *fyd;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.flags = FYPCF_QUIET;
+	fyd = fy_document_build_from_string(&cfg, text, len);
+	if (!fyd)
+		return -1;
+	fy_document_destroy(fyd);
+	return 0;
+}

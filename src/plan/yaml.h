@@ -59,8 +59,13 @@ int kvpt_yaml_parse(const char *text, size_t len, int file, int max_depth,
 		    const struct kvpt_yaml_stream *stream,
 		    struct kvpt_diags *diags);
 
-/* Parse with libfyaml only, building and dropping its document: the
+/* Parse with libfyaml's event parser only, building nothing: the
  * baseline the checker benchmark compares against.  Returns 0 or -1. */
 int kvpt_yaml_parse_only(const char *text, size_t len);
+
+/* Build and drop libfyaml's own document tree of text: a second baseline
+ * for the benchmark (what a loader built on libfyaml's document API pays
+ * before reading anything).  Returns 0 or -1. */
+int kvpt_yaml_document_only(const char *text, size_t len);
 
 #endif

@@ -4,8 +4,8 @@
  * unchanged, and hands its string over; strmap finds every id among a
  * hundred thousand and refuses a duplicate, saying which index holds it;
  * utf8 accepts Vietnamese text and points at the first byte of anything
- * malformed; the arena hands out aligned, zeroed memory of any size; and
- * the diagnostics list suggests near names, sorts by place, caps its size
+ * malformed; the arena hands out aligned, zeroed memory of any size and
+ * takes back what was allocated since a mark; and the diagnostics list suggests near names, sorts by place, caps its size
  * while counting what it dropped, and prints the rule id in text and JSON.
  */
 #include <stdarg.h>
@@ -335,6 +335,49 @@ static void test_arena(void **state)
 	kvpt_arena_release(&a);
 }
 
+static void test_arena_rewind(void **state)
+{
+	struct kvpt_arena a;
+	struct kvpt_arena_mark m, empty;
+	char *keep, *first, *again;
+	size_t used;
+	int i;
+
+	/* Rewinding an arena marked empty frees everything. */
+	kvpt_arena_init(&a);
+	kvpt_arena_mark(&a, &empty);
+	for (i = 0; i < 100; i++)
+		kvpt_arena_alloc(&a, 10000);
+	kvpt_arena_rewind(&a, &empty);
+	assert_int_equal(a.used, 0);
+
+	keep = kvpt_arena_strdup(&a, "Xã Hoằng Phong");
+	used = a.used;
+	kvpt_arena_mark(&a, &m);
+	first = kvpt_arena_alloc(&a, 100);
+	memset(first, 'x', 100);
+	/* Enough to take new blocks, large one-offs included. */
+	for (i = 0; i < 200; i++) {
+		char *p = kvpt_arena_alloc(&a, i % 50 ? 1000 : 300000);
+
+		memset(p, 'y', 1000);
+	}
+	kvpt_arena_rewind(&a, &m);
+	assert_int_equal(a.used, used);
+	/* What came before the mark is intact; the memory after it is
+	 * handed out again, zeroed. */
+	assert_string_equal(keep, "Xã Hoằng Phong");
+	again = kvpt_arena_alloc(&a, 100);
+	assert_ptr_equal(again, first);
+	for (i = 0; i < 100; i++)
+		assert_int_equal(again[i], 0);
+	/* And the arena goes on as before. */
+	for (i = 0; i < 200; i++)
+		assert_non_null(kvpt_arena_printf(&a, "th-%d", i));
+	assert_string_equal(keep, "Xã Hoằng Phong");
+	kvpt_arena_release(&a);
+}
+
 /* diag */
 
 static void test_did_you_mean(void **state)
@@ -534,6 +577,7 @@ int main(void)
 		cmocka_unit_test(test_strmap_many),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_arena_rewind),
 		cmocka_unit_test(test_did_you_mean),
 		cmocka_unit_test(test_diags_sort),
 		cmocka_unit_test(test_diags_cap),
