@@ -223,30 +223,42 @@ static void check_conferences(struct checker *c)
 	}
 }
 
+/* Each recipient in `to` must be cleared for a `mark`ed document or inject
+ * (`what` 'id'). */
+static void check_recipients(struct checker *c, const char *what,
+			     const char *id, enum kvpt_classification mark,
+			     const struct kvpt_refs *to)
+{
+	const struct kvpt_plan *p = c->p;
+	int k;
+
+	for (k = 0; mark && k < to->n; k++) {
+		int r = to->v[k].idx;
+		enum kvpt_classification have;
+
+		if (r < 0)
+			continue;
+		have = kvpt_role_clearance(p, r);
+		if (have < mark)
+			CERR(c, to->v[k].pos, "classified-recipient",
+			     "%s '%s' is marked %s but is addressed to role "
+			     "'%s', whose person is cleared only for %s", what,
+			     id, kvpt_enum_vi(kvpt_classifications, (int)mark),
+			     to->v[k].id,
+			     kvpt_enum_vi(kvpt_classifications, (int)have));
+	}
+}
+
 /* classification marks against the clearance of their recipients */
 static void check_clearances(struct checker *c)
 {
 	const struct kvpt_plan *p = c->p;
-	int i, k;
+	int i;
 
-	for (i = 0; i < p->ndocuments; i++) {
-		const struct kvpt_document *d = &p->documents[i];
-
-		for (k = 0; d->classification && k < d->to.n; k++) {
-			int r = d->to.v[k].idx;
-
-			if (r >= 0 && kvpt_role_clearance(p, r) < d->classification)
-				CERR(c, d->to.v[k].pos, "classified-recipient",
-				     "document '%s' is marked %s but is "
-				     "addressed to role '%s', whose person is "
-				     "cleared only for %s", d->id,
-				     kvpt_enum_vi(kvpt_classifications,
-						  (int)d->classification),
-				     d->to.v[k].id,
-				     kvpt_enum_vi(kvpt_classifications,
-						  (int)kvpt_role_clearance(p, r)));
-		}
-	}
+	for (i = 0; i < p->ndocuments; i++)
+		check_recipients(c, "document", p->documents[i].id,
+				 p->documents[i].classification,
+				 &p->documents[i].to);
 	for (i = 0; i < p->nactivities; i++) {
 		const struct kvpt_activity *a = &p->activities[i];
 
@@ -255,20 +267,7 @@ static void check_clearances(struct checker *c)
 		if (!a->to.n)
 			CERR(c, a->pos, "no-recipient", "inject '%s' is "
 			     "addressed to no role (add 'to:')", a->id);
-		for (k = 0; a->classification && k < a->to.n; k++) {
-			int r = a->to.v[k].idx;
-
-			if (r >= 0 && kvpt_role_clearance(p, r) < a->classification)
-				CERR(c, a->to.v[k].pos, "classified-recipient",
-				     "inject '%s' is marked %s but is addressed "
-				     "to role '%s', whose person is cleared "
-				     "only for %s", a->id,
-				     kvpt_enum_vi(kvpt_classifications,
-						  (int)a->classification),
-				     a->to.v[k].id,
-				     kvpt_enum_vi(kvpt_classifications,
-						  (int)kvpt_role_clearance(p, r)));
-		}
+		check_recipients(c, "inject", a->id, a->classification, &a->to);
 	}
 }
 
