@@ -171,7 +171,7 @@ static void progress_bar(void *user, int done, int total)
 static void print_study(const struct kvpt_plan *p,
 			const struct kvpt_sim_study *st, int json)
 {
-	char a[32], b[32], c[32], d[32];
+	char a[32], b[32], c[32], d[32], e[32];
 	int i, shown = 0;
 
 	if (json) {
@@ -211,7 +211,7 @@ static void print_study(const struct kvpt_plan *p,
 		       p->phases[i].id, tf(p->phases[i].start, a),
 		       tf(p->phases[i].end, b), tf(st->phase_p50[i], c),
 		       tf(st->phase_p90[i], d), 100.0 * st->phase_over[i],
-		       df(st->phase_p90[i] - p->phases[i].end, a));
+		       df(st->phase_p90[i] - p->phases[i].end, e));
 	printf("\nHạn dễ lỡ nhất / deadlines most likely missed "
 	       "(missed or answered late)\n");
 	for (;;) {

@@ -282,6 +282,8 @@ void kvpt_time_format(kvpt_time t, char *buf, size_t len)
 	int64_t day, rem;
 	int h, m, sec;
 
+	if (!len)
+		return;
 	if (t == KVPT_TIME_NONE) {
 		snprintf(buf, len, "—");
 		return;
@@ -304,16 +306,22 @@ void kvpt_time_format(kvpt_time t, char *buf, size_t len)
 
 void kvpt_duration_format(int64_t ms, char *buf, size_t len)
 {
-	int64_t d = ms / KVPT_MS_DAY, h = ms / KVPT_MS_HOUR % 24,
-		m = ms / KVPT_MS_MIN % 60;
+	int64_t d, h, m;
 	size_t l = 0;
 
+	if (!len)
+		return;
 	buf[0] = '\0';
 	if (ms < 0) {
 		snprintf(buf, len, "-");
-		kvpt_duration_format(-ms, buf + 1, len > 1 ? len - 1 : 0);
+		if (len > 1)
+			kvpt_duration_format(ms == INT64_MIN ? INT64_MAX : -ms,
+					     buf + 1, len - 1);
 		return;
 	}
+	d = ms / KVPT_MS_DAY;
+	h = ms / KVPT_MS_HOUR % 24;
+	m = ms / KVPT_MS_MIN % 60;
 	if (d)
 		l += (size_t)snprintf(buf + l, len - l, "%lldd", (long long)d);
 	if (h && l < len)

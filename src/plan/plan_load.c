@@ -1812,6 +1812,8 @@ static void read_evaluation(struct loader *l, const struct kvpt_ynode *n)
 	read_fields(l, n, "evaluation", f, 2, NULL, eval_custom);
 }
 
+#define SIM_UNSET (-1e300)
+
 struct sim_ctx {
 	double wrong, silent;
 	const struct kvpt_ynode *response;
@@ -1839,11 +1841,23 @@ static void read_simulation(struct loader *l, const struct kvpt_ynode *n)
 	struct sim_ctx c;
 	size_t i;
 
-	c.wrong = p->sim.p_wrong;
-	c.silent = p->sim.p_silent;
+	c.wrong = SIM_UNSET;
+	c.silent = SIM_UNSET;
 	c.response = NULL;
 	if (read_fields(l, n, "simulation", f, 3, &c, sim_custom))
 		return;
+	/* A share given alone leaves the other its default, lowered so the
+	 * two still add up to at most 1. */
+	if (c.wrong == SIM_UNSET && c.silent == SIM_UNSET) {
+		c.wrong = p->sim.p_wrong;
+		c.silent = p->sim.p_silent;
+	} else if (c.wrong == SIM_UNSET) {
+		c.wrong = c.silent <= 1 && 1 - c.silent < p->sim.p_wrong ?
+			  1 - c.silent : p->sim.p_wrong;
+	} else if (c.silent == SIM_UNSET) {
+		c.silent = c.wrong <= 1 && 1 - c.wrong < p->sim.p_silent ?
+			   1 - c.wrong : p->sim.p_silent;
+	}
 	if (c.wrong < 0 || c.wrong > 1 || c.silent < 0 || c.silent > 1 ||
 	    c.wrong + c.silent > 1)
 		ERR(l, n, "bad-value", "'wrong' and 'silent' are probabilities "

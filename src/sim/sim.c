@@ -412,6 +412,7 @@ struct study_worker {
 	struct study_shared *sh;
 	int id;
 	pthread_t thread;
+	int started;		/* thread running (else it ran inline) */
 	unsigned *missed;	/* per worker, summed at the end */
 	long refused;
 };
@@ -480,7 +481,9 @@ int kvpt_sim_study(const struct kvpt_plan *p, uint64_t seed, int runs,
 		w[i].id = i;
 		w[i].missed = xcalloc((size_t)p->nexpectations + 1,
 				      sizeof(unsigned));
-		if (pthread_create(&w[i].thread, NULL, study_main, &w[i]))
+		w[i].started = !pthread_create(&w[i].thread, NULL, study_main,
+						&w[i]);
+		if (!w[i].started)
 			study_main(&w[i]);	/* no thread: run it here */
 	}
 	/* Poll often so short studies end promptly; report progress about
@@ -500,7 +503,8 @@ int kvpt_sim_study(const struct kvpt_plan *p, uint64_t seed, int runs,
 	st->runs = runs;
 	st->p_missed = xcalloc((size_t)p->nexpectations + 1, sizeof(double));
 	for (i = 0; i < jobs; i++) {
-		pthread_join(w[i].thread, NULL);
+		if (w[i].started)
+			pthread_join(w[i].thread, NULL);
 		for (k = 0; k < p->nexpectations; k++)
 			st->p_missed[k] += w[i].missed[k];
 		sh.refused += w[i].refused;

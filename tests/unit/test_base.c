@@ -5,8 +5,9 @@
  * hundred thousand and refuses a duplicate, saying which index holds it;
  * utf8 accepts Vietnamese text and points at the first byte of anything
  * malformed; the arena hands out aligned, zeroed memory of any size and
- * takes back what was allocated since a mark; and the diagnostics list suggests near names, sorts by place, caps its size
- * while counting what it dropped, and prints the rule id in text and JSON.
+ * takes back what was allocated since a mark; and the diagnostics list
+ * suggests near names, sorts by place, caps its size while counting what
+ * it dropped, and prints the rule id in text and JSON.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -434,6 +435,8 @@ static struct kvpt_pos pos(int file, int line, int col)
 static void test_diags_sort(void **state)
 {
 	struct kvpt_diags d;
+	size_t k;
+	int i;
 
 	kvpt_diags_init(&d);
 	kvpt_diag(&d, KVPT_SEV_ERROR, pos(1, 2, 1), "r", "f1-l2");
@@ -454,6 +457,30 @@ static void test_diags_sort(void **state)
 	assert_string_equal(d.v[4].msg, "f0-l5-c3");
 	assert_string_equal(d.v[5].msg, "f0-l12");
 	assert_string_equal(d.v[6].msg, "f1-l2");
+	kvpt_diags_release(&d);
+
+	/* Many on few places: each place keeps the order they were added
+	 * in, whatever the sort does inside. */
+	kvpt_diags_init(&d);
+	for (i = 0; i < 2000; i++) {
+		unsigned h = (unsigned)i * 2654435761u;
+
+		kvpt_diag(&d, KVPT_SEV_ERROR, pos((int)(h >> 30),
+						  (int)(h >> 20 & 3) + 1,
+						  (int)(h >> 10 & 1) + 1),
+			  "r", "%d", i);
+	}
+	kvpt_diags_sort(&d);
+	for (k = 1; k < d.n; k++) {
+		const struct kvpt_diag *x = &d.v[k - 1], *y = &d.v[k];
+		int same = x->pos.file == y->pos.file &&
+			   x->pos.line == y->pos.line &&
+			   x->pos.col == y->pos.col;
+
+		assert_true(x->pos.file <= y->pos.file);
+		if (same)
+			assert_true(atoi(x->msg) < atoi(y->msg));
+	}
 	kvpt_diags_release(&d);
 }
 
