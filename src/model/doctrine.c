@@ -20,7 +20,9 @@ static kvpt_time act_time(const struct kvpt_plan *p, const struct kvpt_act *a,
 			continue;
 		if (p->bodies[d->body].kind != a->by)
 			continue;
-		if (kvpt_body_locality(p, d->body) != loc)
+		/* The locality's own bodies act for it (its Party committee,
+		 * not the Party committee of its military command). */
+		if (d->body != loc && p->bodies[d->body].parent.idx != loc)
 			continue;
 		if (not_before != KVPT_TIME_NONE && d->at < not_before)
 			continue;

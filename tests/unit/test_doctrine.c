@@ -41,7 +41,12 @@ static const char base_yaml[] =
 	"      - {id: dang-uy, name: Đảng ủy xã, kind: party-committee}\n"
 	"      - {id: hdnd, name: HĐND xã, kind: peoples-council}\n"
 	"      - {id: ubnd, name: UBND xã, kind: peoples-committee}\n"
-	"      - {id: bchqs, name: Ban CHQS xã, kind: military-command}\n"
+	"      - id: bchqs\n"
+	"        name: Ban CHQS xã\n"
+	"        kind: military-command\n"
+	"        units:\n"
+	"          - {id: dang-uy-qs, name: Chi bộ Quân sự xã, "
+	"kind: party-committee}\n"
 	"  - id: xa-2\n"
 	"    name: Xã Hoằng Châu\n"
 	"    kind: commune\n"
@@ -306,6 +311,10 @@ static void test_emergency_needs_party_resolution(void **state)
 	legal(p, &mv, d, 3);
 	mv.body = "xa";
 	refused(p, &mv, d, 3, "transition-missing-act");
+	/* A Party committee inside the commune's military command is not
+	 * the commune's Party committee. */
+	d[3] = act(p, "nghị quyết", "dang-uy-qs", AT(8, 30));
+	refused(p, &mv, d, 4, "transition-missing-act");
 }
 
 static void test_wartime_order(void **state)
