@@ -5,6 +5,18 @@
 
 #include <string.h>
 
+/* Whether a document of type `have` is the act of type `want`: equal, or a
+ * specific order (transition, march, combat) where an order is wanted. */
+static int type_fits(int have, int want)
+{
+	enum { ORDER = 16, TRANSITION_ORDER = 13, COMBAT_ORDER = 15 };
+
+	if (have == want)
+		return 1;
+	return want == ORDER && have >= TRANSITION_ORDER &&
+	       have <= COMBAT_ORDER;
+}
+
 /* The earliest time an act was done in locality loc, or KVPT_TIME_NONE. */
 static kvpt_time act_time(const struct kvpt_plan *p, const struct kvpt_act *a,
 			  int loc, const struct kvpt_issued *issued, int n,
@@ -16,7 +28,7 @@ static kvpt_time act_time(const struct kvpt_plan *p, const struct kvpt_act *a,
 	for (i = since; i < n; i++) {
 		const struct kvpt_issued *d = &issued[i];
 
-		if (d->doc_type != a->doc_type || d->body < 0)
+		if (!type_fits(d->doc_type, a->doc_type) || d->body < 0)
 			continue;
 		if (p->bodies[d->body].kind != a->by)
 			continue;

@@ -586,8 +586,10 @@ static void read_exercise(struct loader *l, const struct kvpt_ynode *n)
 		ex->n_date = kvpt_arena_printf(&l->plan->arena,
 					       "%04d-%02u-%02u", y, m, d);
 	}
-	if (!ex->duration)
+	if (!has_key(n, "duration"))
 		ex->duration = KVPT_MS_DAY;
+	else if (!ex->duration)
+		ERR(l, n, "bad-value", "the exercise needs a duration above 0");
 }
 
 /* bodies (a tree: nested `units:`) */

@@ -421,11 +421,15 @@ static void test_readiness_default(void **state)
 	struct kvpt_issued d[2];
 
 	refused(p, &mv, NULL, 0, "transition-missing-act");
-	/* An order, not a transition order, by the military command. */
-	d[0] = act(p, "transition-order", "bchqs", AT(8, 0));
+	/* An order by the military command: not a report, not the People's
+	 * Committee's order. */
+	d[0] = act(p, "report", "bchqs", AT(8, 0));
 	d[1] = act(p, "order", "ubnd", AT(8, 0));
 	refused(p, &mv, d, 2, "transition-missing-act");
 	d[1] = act(p, "mệnh lệnh", "bchqs", AT(8, 0));
+	legal(p, &mv, d, 2);
+	/* A transition order is an order. */
+	d[1] = act(p, "mệnh lệnh chuyển trạng thái", "bchqs", AT(8, 0));
 	legal(p, &mv, d, 2);
 }
 
