@@ -3,15 +3,33 @@
  */
 #include "utf8.h"
 
+#include <stdint.h>
+#include <string.h>
+
 size_t kvpt_utf8_check(const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 
 	while (i < len) {
-		unsigned c = s[i];
+		unsigned c;
 		size_t need;
 		unsigned min, cp;
+
+		/* Plain ASCII eight bytes at a time: no high bit, no NUL. */
+		while (len - i >= 8) {
+			uint64_t w;
+
+			memcpy(&w, s + i, 8);
+			if ((w & 0x8080808080808080ULL) ||
+			    ((w - 0x0101010101010101ULL) & ~w &
+			     0x8080808080808080ULL))
+				break;
+			i += 8;
+		}
+		if (i >= len)
+			break;
+		c = s[i];
 
 		if (c >= 0x01 && c < 0x80) {
 			i++;
