@@ -66,6 +66,14 @@ void kvpt_arena_rewind(struct kvpt_arena *a, const struct kvpt_arena_mark *m)
 
 void *kvpt_arena_alloc(struct kvpt_arena *a, size_t n)
 {
+	void *p = kvpt_arena_alloc_raw(a, n);
+
+	memset(p, 0, n);
+	return p;
+}
+
+void *kvpt_arena_alloc_raw(struct kvpt_arena *a, size_t n)
+{
 	const size_t align = alignof(max_align_t);
 	struct kvpt_arena_block *b = a->head;
 	size_t off;
@@ -112,13 +120,12 @@ void *kvpt_arena_alloc(struct kvpt_arena *a, size_t n)
 	b->off += n;
 	a->used += n;
 	p = b->data + off;
-	memset(p, 0, n);
 	return p;
 }
 
 char *kvpt_arena_strndup(struct kvpt_arena *a, const char *s, size_t len)
 {
-	char *d = kvpt_arena_alloc(a, len + 1);
+	char *d = kvpt_arena_alloc_raw(a, len + 1);
 
 	memcpy(d, s, len);
 	d[len] = '\0';
@@ -142,7 +149,7 @@ char *kvpt_arena_printf(struct kvpt_arena *a, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		n = 0;
-	d = kvpt_arena_alloc(a, (size_t)n + 1);
+	d = kvpt_arena_alloc_raw(a, (size_t)n + 1);
 	if ((size_t)n < sizeof(small)) {
 		memcpy(d, small, (size_t)n + 1);
 	} else {

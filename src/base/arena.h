@@ -35,6 +35,8 @@ void kvpt_arena_rewind(struct kvpt_arena *a, const struct kvpt_arena_mark *m);
 
 /* n zeroed bytes aligned for any object; valid until release. */
 void *kvpt_arena_alloc(struct kvpt_arena *a, size_t n);
+/* n bytes aligned for any object, not zeroed (the caller fills them). */
+void *kvpt_arena_alloc_raw(struct kvpt_arena *a, size_t n);
 /* A NUL-terminated copy of len bytes of s, owned by the arena. */
 char *kvpt_arena_strndup(struct kvpt_arena *a, const char *s, size_t len);
 char *kvpt_arena_strdup(struct kvpt_arena *a, const char *s);

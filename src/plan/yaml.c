@@ -54,7 +54,7 @@ struct tree_alloc {
 static struct kvpt_ynode *new_node(struct tree_alloc *ta)
 {
 	if (!ta->node_left) {
-		ta->node_next = kvpt_arena_alloc(ta->nodes, NODE_BATCH *
+		ta->node_next = kvpt_arena_alloc_raw(ta->nodes, NODE_BATCH *
 						 sizeof(*ta->node_next));
 		ta->node_left = NODE_BATCH;
 	}
@@ -69,9 +69,9 @@ static struct kvpt_ynode **new_items(struct tree_alloc *ta, size_t n)
 	if (!n)
 		n = 1;
 	if (n > PIECE / sizeof(*v) / 8)
-		return kvpt_arena_alloc(ta->nodes, n * sizeof(*v));
+		return kvpt_arena_alloc_raw(ta->nodes, n * sizeof(*v));
 	if (n > ta->item_left) {
-		ta->item_next = kvpt_arena_alloc(ta->nodes, PIECE);
+		ta->item_next = kvpt_arena_alloc_raw(ta->nodes, PIECE);
 		ta->item_left = PIECE / sizeof(*v);
 	}
 	v = ta->item_next;
@@ -87,7 +87,7 @@ static const char *pack_text(struct tree_alloc *ta, const char *s, size_t len)
 	if (len >= PACK_MAX)
 		return kvpt_arena_strndup(ta->strings, s, len);
 	if (len + 1 > ta->str_left) {
-		ta->str_next = kvpt_arena_alloc(ta->strings, PIECE);
+		ta->str_next = kvpt_arena_alloc_raw(ta->strings, PIECE);
 		ta->str_left = PIECE;
 	}
 	d = ta->str_next;
