@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+#define HUGE_ARRAY ((size_t)2 << 20)
 
 static void out_of_memory(size_t n)
 {
@@ -69,6 +72,24 @@ void xgrow(void **arr, size_t *cap, size_t need, size_t sz)
 		if (ncap > SIZE_MAX / 2 / sz)
 			out_of_memory(SIZE_MAX);
 		ncap *= 2;
+	}
+	if (ncap * sz >= HUGE_ARRAY) {
+		/* Large arrays (a national plan's activities) sit on huge
+		 * pages: a handful of page faults instead of thousands. */
+		size_t bytes = (ncap * sz + HUGE_ARRAY - 1) & ~(HUGE_ARRAY - 1);
+		void *n = aligned_alloc(HUGE_ARRAY, bytes);
+
+		if (!n)
+			out_of_memory(bytes);
+#ifdef MADV_HUGEPAGE
+		madvise(n, bytes, MADV_HUGEPAGE);
+#endif
+		if (*arr)
+			memcpy(n, *arr, *cap * sz);
+		free(*arr);
+		*arr = n;
+		*cap = bytes / sz;
+		return;
 	}
 	*arr = xrealloc(*arr, ncap * sz);
 	*cap = ncap;
