@@ -271,26 +271,13 @@ static void check_clearances(struct checker *c)
 	}
 }
 
-/* Whether body b is at or below body top. */
-static int body_within(const struct kvpt_plan *p, int b, int top)
-{
-	int hops = 0;
-
-	while (b >= 0 && hops++ <= p->nbodies) {
-		if (b == top)
-			return 1;
-		b = p->bodies[b].parent.idx;
-	}
-	return 0;
-}
-
 /* Whether role r can act for expectation x (x->by is a role or a body). */
 static int role_owes(const struct kvpt_plan *p,
 		     const struct kvpt_expectation *x, int r)
 {
 	if (!x->by_body)
 		return r == x->by.idx;
-	return body_within(p, p->roles[r].body.idx, x->by.idx);
+	return kvpt_body_within(p, p->roles[r].body.idx, x->by.idx);
 }
 
 static void check_expectations(struct checker *c, const int *roles_in_body)

@@ -145,19 +145,6 @@ static int role_body(const struct kvpt_plan *p, int r)
 	return r >= 0 ? p->roles[r].body.idx : -1;
 }
 
-/* Whether body b is `top` or lies below it in the body tree. */
-static int body_within(const struct kvpt_plan *p, int b, int top)
-{
-	int hops = 0;
-
-	while (b >= 0 && hops++ <= p->nbodies) {
-		if (b == top)
-			return 1;
-		b = p->bodies[b].parent.idx;
-	}
-	return 0;
-}
-
 /* Whether role r owes expectation x. */
 static int owes(const struct kvpt_plan *p, const struct kvpt_expectation *x,
 		int r)
@@ -166,7 +153,7 @@ static int owes(const struct kvpt_plan *p, const struct kvpt_expectation *x,
 		return 1;
 	if (!x->by_body)
 		return x->by.idx == r;
-	return body_within(p, role_body(p, r), x->by.idx);
+	return kvpt_body_within(p, role_body(p, r), x->by.idx);
 }
 
 /* The body whose state a STATE expectation watches: the one named, else

@@ -400,6 +400,18 @@ int kvpt_body_locality(const struct kvpt_plan *p, int b)
 	return root;
 }
 
+int kvpt_body_within(const struct kvpt_plan *p, int b, int top)
+{
+	int hops = 0;
+
+	while (b >= 0 && hops++ <= p->nbodies) {
+		if (b == top)
+			return 1;
+		b = p->bodies[b].parent.idx;
+	}
+	return 0;
+}
+
 int kvpt_machine_applies(const struct kvpt_plan *p, int m, int b)
 {
 	return (p->machines[m].applies_to & BIT(p->bodies[b].kind)) != 0;

@@ -518,6 +518,9 @@ enum kvpt_classification kvpt_role_clearance(const struct kvpt_plan *plan,
  * department) at or above body b; the root when there is none. */
 int kvpt_body_locality(const struct kvpt_plan *plan, int b);
 
+/* Whether body b is `top` or lies below it in the body tree. */
+int kvpt_body_within(const struct kvpt_plan *plan, int b, int top);
+
 /* Whether body b may be in a state of machine m. */
 int kvpt_machine_applies(const struct kvpt_plan *plan, int m, int b);
 
