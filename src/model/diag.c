@@ -163,17 +163,92 @@ static size_t edit_distance(const char *a, const char *b, size_t limit)
 	return row[lb];
 }
 
+/* The ASCII letter a Vietnamese letter is written on, lower case, or 0. */
+static char viet_base(unsigned cp)
+{
+	static const char latin1[] =	/* U+00C0 … U+00FF */
+		"aaaaaaaceeeeiiiidnooooo/ouuuuyts"
+		"aaaaaaaceeeeiiiidnooooo/ouuuuyty";
+
+	if (cp < 0x80)
+		return (char)(cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp);
+	if (cp >= 0xc0 && cp <= 0xff)
+		return latin1[cp - 0xc0];
+	if (cp == 0x102 || cp == 0x103)
+		return 'a';
+	if (cp == 0x110 || cp == 0x111)
+		return 'd';
+	if (cp == 0x128 || cp == 0x129)
+		return 'i';
+	if (cp == 0x168 || cp == 0x169)
+		return 'u';
+	if (cp == 0x1a0 || cp == 0x1a1)
+		return 'o';
+	if (cp == 0x1af || cp == 0x1b0)
+		return 'u';
+	if (cp >= 0x1ea0 && cp <= 0x1eb7)
+		return 'a';
+	if (cp >= 0x1eb8 && cp <= 0x1ec7)
+		return 'e';
+	if (cp >= 0x1ec8 && cp <= 0x1ecb)
+		return 'i';
+	if (cp >= 0x1ecc && cp <= 0x1ee3)
+		return 'o';
+	if (cp >= 0x1ee4 && cp <= 0x1ef1)
+		return 'u';
+	if (cp >= 0x1ef2 && cp <= 0x1ef9)
+		return 'y';
+	return 0;
+}
+
+/* s without Vietnamese diacritics, in lower case, into out (len ≥ 1):
+ * "Đảng ủy" → "dang uy", so a word typed without accents still finds its
+ * suggestion.  Letters with no ASCII base are kept as '?'. */
+static void fold(const char *s, char *out, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t k = 0;
+
+	while (*p && k + 1 < len) {
+		unsigned cp = *p, extra = 0;
+		char base;
+
+		if (cp >= 0xf0)
+			cp &= 0x07, extra = 3;
+		else if (cp >= 0xe0)
+			cp &= 0x0f, extra = 2;
+		else if (cp >= 0xc0)
+			cp &= 0x1f, extra = 1;
+		p++;
+		for (; extra && (*p & 0xc0) == 0x80; extra--, p++)
+			cp = (cp << 6) | (*p & 0x3f);
+		base = viet_base(cp);
+		out[k++] = base ? base : '?';
+	}
+	out[k] = '\0';
+}
+
 const char *kvpt_did_you_mean(const char *word, const char *const *cand,
 			      int n)
 {
+	char fw[64], fc[64];
 	size_t limit = strlen(word) / 3 + 1, best = limit + 1;
 	const char *pick = NULL;
 	int i;
 
 	if (limit > 3)
 		limit = 3;
+	fold(word, fw, sizeof(fw));
 	for (i = 0; i < n; i++) {
 		size_t dist = edit_distance(word, cand[i], limit);
+
+		fold(cand[i], fc, sizeof(fc));
+		if (strcmp(fw, word) || strcmp(fc, cand[i])) {
+			size_t d2 = edit_distance(fw, fc, limit);
+
+			if (d2 < dist)
+				dist = d2;
+		}
 
 		if (dist <= limit && dist < best) {
 			best = dist;

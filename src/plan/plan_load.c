@@ -106,15 +106,17 @@ static int is_scalar(struct loader *l, const struct kvpt_ynode *n,
 static void enum_error(struct loader *l, const struct kvpt_ynode *n,
 		       const char *key, const struct kvpt_enum_name *tab)
 {
-	const char *cand[64];
+	const char *cand[96];
 	const struct kvpt_enum_name *t;
 	struct kvpt_buf list = KVPT_BUF_INIT;
 	const char *best;
 	int nc = 0;
 
-	for (t = tab; t->id && nc < 62; t++) {
+	for (t = tab; t->id && nc < 93; t++) {
 		cand[nc++] = t->id;
 		cand[nc++] = t->vi;
+		if (t->alias)
+			cand[nc++] = t->alias;
 		kvpt_buf_addf(&list, "%s%s (%s)", list.len ? ", " : "", t->id,
 			      t->vi);
 	}

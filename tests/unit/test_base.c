@@ -399,6 +399,17 @@ static void test_did_you_mean(void **state)
 			    "chu-tich-hdnd");
 	assert_string_equal(kvpt_did_you_mean("truong_ca", roles, 5),
 			    "truong-ca");
+	{
+		/* Typed without Vietnamese accents. */
+		static const char *const kinds[] = { "đảng ủy", "HĐND",
+						     "cấp xã", "công an" };
+
+		assert_string_equal(kvpt_did_you_mean("dang uy", kinds, 4),
+				    "đảng ủy");
+		assert_string_equal(kvpt_did_you_mean("cong an", kinds, 4),
+				    "công an");
+		assert_null(kvpt_did_you_mean("quan doi", kinds, 4));
+	}
 	assert_string_equal(kvpt_did_you_mean("bithu", roles, 5), "bi-thu");
 	assert_string_equal(kvpt_did_you_mean("confrence", kinds, 5),
 			    "conference");
