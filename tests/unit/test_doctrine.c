@@ -18,6 +18,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "plan_fixture.h"
+
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include "model/doctrine.h"
@@ -85,27 +87,13 @@ static const char ladder_yaml[] =
 
 static struct kvpt_plan *load(const char *extra)
 {
-	struct kvpt_diags diags;
-	struct kvpt_plan *plan = NULL;
 	struct kvpt_buf yaml = KVPT_BUF_INIT;
-	struct kvpt_buf text = KVPT_BUF_INIT;
-	int err;
+	struct kvpt_plan *plan;
 
 	kvpt_buf_adds(&yaml, base_yaml);
 	if (extra)
 		kvpt_buf_adds(&yaml, extra);
-	kvpt_diags_init(&diags);
-	err = kvpt_plan_load_string("doctrine.yaml", yaml.s, yaml.len, NULL,
-				    NULL, &plan, &diags);
-	if (err || diags.nerrors) {
-		kvpt_diags_format_text(&diags, NULL, 0, &text);
-		print_error("%s", text.s ? text.s : "");
-	}
-	assert_int_equal(err, 0);
-	assert_int_equal(diags.nerrors, 0);
-	assert_non_null(plan);
-	kvpt_diags_release(&diags);
-	kvpt_buf_release(&text);
+	plan = fixture_plan_text("doctrine.yaml", yaml.s);
 	kvpt_buf_release(&yaml);
 	return plan;
 }
@@ -136,10 +124,7 @@ static int teardown(void **state)
 
 static int body(const struct kvpt_plan *p, const char *id)
 {
-	int b = kvpt_strmap_get(&p->body_ids, id);
-
-	assert_true(b >= 0);
-	return b;
+	return fixture_id(&p->body_ids, id);
 }
 
 static int machine(const struct kvpt_plan *p, const char *id)

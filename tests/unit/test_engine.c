@@ -14,6 +14,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "plan_fixture.h"
+
 #include "base/buf.h"
 #include "engine/engine.h"
 #include "plan/plan.h"
@@ -149,24 +151,7 @@ struct fixture {
 
 static struct kvpt_plan *load_plan(void)
 {
-	struct kvpt_diags diags;
-	struct kvpt_plan *plan = NULL;
-	struct kvpt_buf text = KVPT_BUF_INIT;
-	int err;
-
-	kvpt_diags_init(&diags);
-	err = kvpt_plan_load_string("engine.yaml", plan_yaml,
-				    sizeof(plan_yaml) - 1, NULL, NULL, &plan,
-				    &diags);
-	if (err || diags.nerrors) {
-		kvpt_diags_format_text(&diags, NULL, 0, &text);
-		print_error("%s", text.s ? text.s : "");
-	}
-	assert_int_equal(err, 0);
-	assert_int_equal(diags.nerrors, 0);
-	kvpt_diags_release(&diags);
-	kvpt_buf_release(&text);
-	return plan;
+	return fixture_plan_text("engine.yaml", plan_yaml);
 }
 
 static struct kvpt_engine *new_engine(const struct kvpt_plan *plan)
@@ -200,34 +185,22 @@ static int teardown(void **state)
 
 static int act_idx(const struct kvpt_plan *p, const char *id)
 {
-	int i = kvpt_strmap_get(&p->activity_ids, id);
-
-	assert_true(i >= 0);
-	return i;
+	return fixture_id(&p->activity_ids, id);
 }
 
 static int exp_idx(const struct kvpt_plan *p, const char *id)
 {
-	int i = kvpt_strmap_get(&p->expectation_ids, id);
-
-	assert_true(i >= 0);
-	return i;
+	return fixture_id(&p->expectation_ids, id);
 }
 
 static int role_idx(const struct kvpt_plan *p, const char *id)
 {
-	int i = kvpt_strmap_get(&p->role_ids, id);
-
-	assert_true(i >= 0);
-	return i;
+	return fixture_id(&p->role_ids, id);
 }
 
 static int body_idx(const struct kvpt_plan *p, const char *id)
 {
-	int i = kvpt_strmap_get(&p->body_ids, id);
-
-	assert_true(i >= 0);
-	return i;
+	return fixture_id(&p->body_ids, id);
 }
 
 static const struct kvpt_activity_state *inj(struct fixture *f,

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "plan_fixture.h"
+
 #include <jansson.h>
 #include <libical/ical.h>
 
@@ -26,40 +28,12 @@
 
 static struct kvpt_plan *load_file(const char *path)
 {
-	struct kvpt_diags diags;
-	struct kvpt_plan *plan = NULL;
-	int err;
-
-	kvpt_diags_init(&diags);
-	err = kvpt_plan_load_file(path, NULL, &plan, &diags);
-	assert_int_equal(err, 0);
-	assert_non_null(plan);
-	assert_int_equal(diags.nerrors, 0);
-	kvpt_diags_release(&diags);
-	return plan;
+	return fixture_plan_file(path);
 }
 
 static struct kvpt_plan *load_text(const char *text)
 {
-	struct kvpt_diags diags;
-	struct kvpt_plan *plan = NULL;
-	int err;
-
-	kvpt_diags_init(&diags);
-	err = kvpt_plan_load_string("inline.yaml", text, strlen(text), NULL,
-				    NULL, &plan, &diags);
-	if (err || diags.nerrors) {
-		struct kvpt_buf b = KVPT_BUF_INIT;
-		const char *name = "inline.yaml";
-
-		kvpt_diags_format_text(&diags, &name, 1, &b);
-		print_error("%s", b.s ? b.s : "");
-		kvpt_buf_release(&b);
-	}
-	assert_int_equal(err, 0);
-	assert_non_null(plan);
-	kvpt_diags_release(&diags);
-	return plan;
+	return fixture_plan_text("inline.yaml", text);
 }
 
 static json_t *export_json(const struct kvpt_plan *plan, unsigned flags)

@@ -17,6 +17,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "plan_fixture.h"
+
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include "engine/engine.h"
@@ -89,46 +91,16 @@ static const char silent_yaml[] =
 	"  silent: 1\n"
 	"  wrong: 0\n";
 
-static struct kvpt_plan *check_loaded(int err, struct kvpt_plan *plan,
-				      struct kvpt_diags *diags)
-{
-	struct kvpt_buf text = KVPT_BUF_INIT;
-
-	if (err || diags->nerrors) {
-		kvpt_diags_format_text(diags, NULL, 0, &text);
-		print_error("%s", text.s ? text.s : "");
-	}
-	assert_int_equal(err, 0);
-	assert_int_equal(diags->nerrors, 0);
-	assert_non_null(plan);
-	kvpt_diags_release(diags);
-	kvpt_buf_release(&text);
-	return plan;
-}
 
 static int setup_sample(void **state)
 {
-	struct kvpt_diags diags;
-	struct kvpt_plan *plan = NULL;
-	int err;
-
-	kvpt_diags_init(&diags);
-	err = kvpt_plan_load_file(SAMPLE_PLAN, NULL, &plan, &diags);
-	*state = check_loaded(err, plan, &diags);
+	*state = fixture_plan_file(SAMPLE_PLAN);
 	return 0;
 }
 
 static int setup_silent(void **state)
 {
-	struct kvpt_diags diags;
-	struct kvpt_plan *plan = NULL;
-	int err;
-
-	kvpt_diags_init(&diags);
-	err = kvpt_plan_load_string("silent.yaml", silent_yaml,
-				    sizeof(silent_yaml) - 1, NULL, NULL, &plan,
-				    &diags);
-	*state = check_loaded(err, plan, &diags);
+	*state = fixture_plan_text("silent.yaml", silent_yaml);
 	return 0;
 }
 
@@ -321,10 +293,7 @@ static void test_rng_response(void **state)
 
 static int body(const struct kvpt_plan *p, const char *id)
 {
-	int b = kvpt_strmap_get(&p->body_ids, id);
-
-	assert_true(b >= 0);
-	return b;
+	return fixture_id(&p->body_ids, id);
 }
 
 static void assert_runs_equal(const struct kvpt_plan *p,
