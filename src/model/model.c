@@ -207,13 +207,6 @@ static void add_machine(struct kvpt_plan *p, const char *id, const char *name,
 	m->applies_to = applies;
 }
 
-static struct kvpt_ref no_ref(void)
-{
-	struct kvpt_ref r = { NULL, { 0, 0, 0 }, -1 };
-
-	return r;
-}
-
 static struct kvpt_ref idx_ref(int idx)
 {
 	struct kvpt_ref r = { NULL, { 0, 0, 0 }, idx };
@@ -233,7 +226,7 @@ static void add_rule(struct kvpt_plan *p, int machine, int from, int to,
 	r = &p->rules[p->nrules++];
 	memset(r, 0, sizeof(*r));
 	r->machine = machine;
-	r->from = from < 0 ? no_ref() : idx_ref(from);
+	r->from = from < 0 ? kvpt_ref_none() : idx_ref(from);
 	r->to = idx_ref(to);
 	r->allow_skip = skip;
 	r->allow_back = back;
@@ -241,7 +234,7 @@ static void add_rule(struct kvpt_plan *p, int machine, int from, int to,
 	r->acts = kvpt_arena_alloc(&p->arena, sizeof(*r->acts) * 2);
 	r->acts[0].doc_type = t1;
 	r->acts[0].by = b1;
-	r->acts[0].after = no_ref();
+	r->acts[0].after = kvpt_ref_none();
 	r->acts[0].id = "act-1";
 	r->acts[1].doc_type = t2;
 	r->acts[1].by = b2;
@@ -307,8 +300,8 @@ struct kvpt_plan *kvpt_plan_new(void)
 	kvpt_arena_init(&p->arena);
 	p->ex.tz_offset_min = 7 * 60;
 	p->ex.timezone = "Asia/Ho_Chi_Minh";
-	p->ex.standing_agency = no_ref();
-	p->ex.parent = no_ref();
+	p->ex.standing_agency = kvpt_ref_none();
+	p->ex.parent = kvpt_ref_none();
 	plan_defaults(p);
 	return p;
 }

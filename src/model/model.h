@@ -57,6 +57,14 @@ struct kvpt_ref {
 	int idx;
 };
 
+/* A reference to nothing: no id, no position, index -1. */
+static inline struct kvpt_ref kvpt_ref_none(void)
+{
+	struct kvpt_ref r = { NULL, { 0, 0, 0 }, -1 };
+
+	return r;
+}
+
 struct kvpt_refs {
 	struct kvpt_ref *v;
 	int n;

@@ -140,13 +140,6 @@ static struct kvpt_ref make_ref(struct loader *l, const struct kvpt_ynode *n)
 	return r;
 }
 
-static struct kvpt_ref empty_ref(void)
-{
-	struct kvpt_ref r = { NULL, { 0, 0, 0 }, -1 };
-
-	return r;
-}
-
 static int read_time(struct loader *l, const struct kvpt_ynode *n,
 		     const char *key, kvpt_time *out)
 {
@@ -431,19 +424,15 @@ static int as_list(struct loader *l, const struct kvpt_ynode *n,
 	return 0;
 }
 
-/* Register id in map; duplicates are reported against the first. */
+/* Register id in map; a second definition is an error where it stands. */
 static void add_id(struct loader *l, struct kvpt_strmap *map, const char *id,
-		   int idx, const struct kvpt_ynode *at, const char *what,
-		   const struct kvpt_pos *first_pos_of_old)
+		   int idx, const struct kvpt_ynode *at, const char *what)
 {
-	int old;
-
 	if (!id)
 		return;
-	if (kvpt_strmap_put(map, id, idx, &old) < 0)
+	if (kvpt_strmap_put(map, id, idx, NULL) < 0)
 		ERR(l, at, "duplicate-id", "%s id '%s' is already used", what,
 		    id);
-	(void)first_pos_of_old;
 }
 
 static const struct kvpt_ynode *id_node(const struct kvpt_ynode *n)
@@ -597,7 +586,7 @@ static void read_exercise(struct loader *l, const struct kvpt_ynode *n)
 /* bodies (a tree: nested `units:`) */
 
 static void read_bodies(struct loader *l, const struct kvpt_ynode *n,
-			int parent, int depth);
+			int parent);
 
 struct body_ctx {
 	struct kvpt_body b;
@@ -611,7 +600,7 @@ static void body_custom(struct loader *l, const char *key,
 }
 
 static void read_bodies(struct loader *l, const struct kvpt_ynode *n,
-			int parent, int depth)
+			int parent)
 {
 	static const struct field f[] = {
 		{ "id", F_STR, OFF(struct body_ctx, b.id), NULL, REQ, 0 },
@@ -632,7 +621,7 @@ static void read_bodies(struct loader *l, const struct kvpt_ynode *n,
 		int idx;
 
 		memset(&c, 0, sizeof(c));
-		c.b.parent = empty_ref();
+		c.b.parent = kvpt_ref_none();
 		c.b.pos = npos(l, n->items[i]);
 		if (read_fields(l, n->items[i], "a body", f,
 				(int)(sizeof(f) / sizeof(f[0])), &c,
@@ -651,9 +640,9 @@ static void read_bodies(struct loader *l, const struct kvpt_ynode *n,
 		idx = p->nbodies++;
 		p->bodies[idx] = c.b;
 		add_id(l, &p->body_ids, c.b.id, idx, id_node(n->items[i]),
-		       "body", NULL);
+		       "body");
 		if (c.units)
-			read_bodies(l, c.units, idx, depth + 1);
+			read_bodies(l, c.units, idx);
 	}
 }
 
@@ -682,7 +671,7 @@ static void read_people(struct loader *l, const struct kvpt_ynode *n)
 		XGROW(p->people, p->cap_people, (size_t)p->npeople + 1);
 		p->people[p->npeople] = x;
 		add_id(l, &p->person_ids, x.id, p->npeople++,
-		       id_node(n->items[i]), "person", NULL);
+		       id_node(n->items[i]), "person");
 	}
 }
 
@@ -703,8 +692,8 @@ static void read_roles(struct loader *l, const struct kvpt_ynode *n)
 		struct kvpt_role x;
 
 		memset(&x, 0, sizeof(x));
-		x.body = empty_ref();
-		x.person = empty_ref();
+		x.body = kvpt_ref_none();
+		x.person = kvpt_ref_none();
 		x.pos = npos(l, n->items[i]);
 		if (read_fields(l, n->items[i], "a role", f,
 				(int)(sizeof(f) / sizeof(f[0])), &x, NULL))
@@ -712,7 +701,7 @@ static void read_roles(struct loader *l, const struct kvpt_ynode *n)
 		XGROW(p->roles, p->cap_roles, (size_t)p->nroles + 1);
 		p->roles[p->nroles] = x;
 		add_id(l, &p->role_ids, x.id, p->nroles++, id_node(n->items[i]),
-		       "role", NULL);
+		       "role");
 	}
 }
 
@@ -733,7 +722,7 @@ static void committee_custom(struct loader *l, const char *key,
 	for (i = 0; i < v->len; i++) {
 		struct kvpt_member *m = &c->members[c->nmembers];
 
-		m->person = empty_ref();
+		m->person = kvpt_ref_none();
 		if (v->items[i]->type == KVPT_Y_SCALAR && !v->items[i]->null) {
 			m->person = make_ref(l, v->items[i]);
 			c->nmembers++;
@@ -764,8 +753,8 @@ static void read_committees(struct loader *l, const struct kvpt_ynode *n)
 		struct kvpt_committee x;
 
 		memset(&x, 0, sizeof(x));
-		x.head = empty_ref();
-		x.parent = empty_ref();
+		x.head = kvpt_ref_none();
+		x.parent = kvpt_ref_none();
 		x.pos = npos(l, n->items[i]);
 		if (read_fields(l, n->items[i], "a committee", f,
 				(int)(sizeof(f) / sizeof(f[0])), &x,
@@ -775,7 +764,7 @@ static void read_committees(struct loader *l, const struct kvpt_ynode *n)
 		      (size_t)p->ncommittees + 1);
 		p->committees[p->ncommittees] = x;
 		add_id(l, &p->committee_ids, x.id, p->ncommittees++,
-		       id_node(n->items[i]), "committee", NULL);
+		       id_node(n->items[i]), "committee");
 	}
 }
 
@@ -825,7 +814,7 @@ static void read_places(struct loader *l, const struct kvpt_ynode *n)
 
 		memset(&c, 0, sizeof(c));
 		c.p.kind = KVPT_PLACE_OTHER;
-		c.p.body = empty_ref();
+		c.p.body = kvpt_ref_none();
 		c.p.pos = npos(l, n->items[i]);
 		if (read_fields(l, n->items[i], "a place", f,
 				(int)(sizeof(f) / sizeof(f[0])), &c,
@@ -838,7 +827,7 @@ static void read_places(struct loader *l, const struct kvpt_ynode *n)
 		XGROW(p->places, p->cap_places, (size_t)p->nplaces + 1);
 		p->places[p->nplaces] = c.p;
 		add_id(l, &p->place_ids, c.p.id, p->nplaces++,
-		       id_node(n->items[i]), "place", NULL);
+		       id_node(n->items[i]), "place");
 	}
 }
 
@@ -867,7 +856,7 @@ static void read_resources(struct loader *l, const struct kvpt_ynode *n)
 		struct kvpt_resource x;
 
 		memset(&x, 0, sizeof(x));
-		x.owner = empty_ref();
+		x.owner = kvpt_ref_none();
 		x.quantity = 1;
 		x.pos = npos(l, n->items[i]);
 		if (read_fields(l, n->items[i], "a resource", f,
@@ -878,7 +867,7 @@ static void read_resources(struct loader *l, const struct kvpt_ynode *n)
 		XGROW(p->resources, p->cap_resources, (size_t)p->nresources + 1);
 		p->resources[p->nresources] = x;
 		add_id(l, &p->resource_ids, x.id, p->nresources++,
-		       id_node(n->items[i]), "resource", NULL);
+		       id_node(n->items[i]), "resource");
 	}
 }
 
@@ -926,7 +915,7 @@ static void read_documents(struct loader *l, const struct kvpt_ynode *n)
 		struct kvpt_document x;
 
 		memset(&x, 0, sizeof(x));
-		x.owner = empty_ref();
+		x.owner = kvpt_ref_none();
 		x.type = -1;
 		x.due = KVPT_TIME_NONE;
 		x.pos = npos(l, n->items[i]);
@@ -937,7 +926,7 @@ static void read_documents(struct loader *l, const struct kvpt_ynode *n)
 		XGROW(p->documents, p->cap_documents, (size_t)p->ndocuments + 1);
 		p->documents[p->ndocuments] = x;
 		add_id(l, &p->document_ids, x.id, p->ndocuments++,
-		       id_node(n->items[i]), "document", NULL);
+		       id_node(n->items[i]), "document");
 	}
 }
 
@@ -1149,8 +1138,8 @@ static void read_rules(struct loader *l, const struct kvpt_ynode *n)
 		int m, k;
 
 		memset(&c, 0, sizeof(c));
-		c.r.from = empty_ref();
-		c.r.to = empty_ref();
+		c.r.from = kvpt_ref_none();
+		c.r.to = kvpt_ref_none();
 		c.r.pos = npos(l, n->items[i]);
 		if (read_fields(l, n->items[i], "a transition rule", f,
 				(int)(sizeof(f) / sizeof(f[0])), &c, rule_custom))
@@ -1168,7 +1157,7 @@ static void read_rules(struct loader *l, const struct kvpt_ynode *n)
 				struct kvpt_act *a = &c.r.acts[c.r.nacts];
 
 				a->doc_type = -1;
-				a->after = empty_ref();
+				a->after = kvpt_ref_none();
 				if (read_fields(l, c.acts->items[j], "an act",
 						af, 4, a, act_custom) ||
 				    a->doc_type < 0)
@@ -1220,7 +1209,6 @@ static void read_expectations(struct loader *l, const struct kvpt_ynode *n,
 
 struct act_ctx {
 	struct kvpt_activity a;
-	struct kvpt_ref machine_unused;
 	const struct kvpt_ynode *expect, *release, *resources, *transitions;
 	kvpt_time at;
 	int64_t duration;
@@ -1276,7 +1264,7 @@ static void read_release(struct loader *l, const struct kvpt_ynode *v,
 
 	memset(&c, 0, sizeof(c));
 	c.r = a->release;
-	c.expectation = c.inject = c.machine = empty_ref();
+	c.expectation = c.inject = c.machine = kvpt_ref_none();
 	c.r.pos = npos(l, v);
 	if (v->type == KVPT_Y_SCALAR && !v->null) {
 		if (!strcmp(v->str, "manual") || !strcmp(v->str, "thủ công"))
@@ -1354,7 +1342,7 @@ static void read_transitions(struct loader *l, const struct kvpt_ynode *v,
 		struct trans_ctx c;
 
 		memset(&c, 0, sizeof(c));
-		c.t.body = c.t.to = c.machine = empty_ref();
+		c.t.body = c.t.to = c.machine = kvpt_ref_none();
 		c.t.pos = npos(l, v->items[i]);
 		if (read_fields(l, v->items[i], "a state transition", f, 3, &c,
 				NULL) || !c.machine.id || !c.t.to.id)
@@ -1383,7 +1371,7 @@ static void read_quantities(struct loader *l, const struct kvpt_ynode *v,
 	for (i = 0; i < v->len; i++) {
 		struct kvpt_quantity q;
 
-		q.resource = empty_ref();
+		q.resource = kvpt_ref_none();
 		q.amount = 0;
 		if (read_fields(l, v->items[i], "a resource need", f, 2, &q,
 				NULL) || !q.resource.id)
@@ -1439,10 +1427,10 @@ static void read_activities(struct loader *l, const struct kvpt_ynode *n,
 		memset(&c, 0, sizeof(c));
 		c.a.content = content;
 		c.a.start = c.a.end = c.at = KVPT_TIME_NONE;
-		c.a.place = c.a.chair = c.a.from = empty_ref();
-		c.a.move_from = c.a.move_to = empty_ref();
+		c.a.place = c.a.chair = c.a.from = kvpt_ref_none();
+		c.a.move_from = c.a.move_to = kvpt_ref_none();
 		c.a.release.target = c.a.release.body = c.a.release.state =
-			empty_ref();
+			kvpt_ref_none();
 		c.a.release.machine = -1;
 		c.a.pos = npos(l, n->items[i]);
 		if (read_fields(l, n->items[i], "an activity", f,
@@ -1521,7 +1509,7 @@ static void read_activities(struct loader *l, const struct kvpt_ynode *n,
 		idx = p->nactivities++;
 		p->activities[idx] = c.a;
 		add_id(l, &p->activity_ids, c.a.id, idx, id_node(n->items[i]),
-		       "activity", NULL);
+		       "activity");
 		if (c.expect)
 			read_expectations(l, c.expect, idx);
 	}
@@ -1530,7 +1518,6 @@ static void read_activities(struct loader *l, const struct kvpt_ynode *n,
 struct exp_ctx {
 	struct kvpt_expectation x;
 	struct kvpt_ref machine;
-	const struct kvpt_ynode *type;
 };
 
 static void exp_custom(struct loader *l, const char *key,
@@ -1568,7 +1555,7 @@ static void read_expectations(struct loader *l, const struct kvpt_ynode *n,
 		memset(&c, 0, sizeof(c));
 		c.x.inject = inject;
 		c.x.by = c.x.conference = c.x.state_body = c.x.state =
-			c.machine = empty_ref();
+			c.machine = kvpt_ref_none();
 		c.x.doc_type = -1;
 		c.x.machine = -1;
 		c.x.within = -1;
@@ -1605,7 +1592,7 @@ static void read_expectations(struct loader *l, const struct kvpt_ynode *n,
 		idx = p->nexpectations++;
 		p->expectations[idx] = c.x;
 		add_id(l, &p->expectation_ids, c.x.id, idx, id_node(n->items[i]),
-		       "expectation", NULL);
+		       "expectation");
 	}
 }
 
@@ -1670,7 +1657,7 @@ static void read_contents(struct loader *l, const struct kvpt_ynode *n,
 		x->end = c.end;
 		x->pos = npos(l, n->items[i]);
 		add_id(l, &p->content_ids, c.id, idx, id_node(n->items[i]),
-		       "content", NULL);
+		       "content");
 		if (c.children)
 			read_activities(l, c.children, idx);
 	}
@@ -1703,7 +1690,7 @@ static void read_problems(struct loader *l, const struct kvpt_ynode *n,
 		x->end = c.end;
 		x->pos = npos(l, n->items[i]);
 		add_id(l, &p->problem_ids, c.id, idx, id_node(n->items[i]),
-		       "problem", NULL);
+		       "problem");
 		if (c.children)
 			read_contents(l, c.children, idx);
 	}
@@ -1751,7 +1738,7 @@ static void read_phases(struct loader *l, const struct kvpt_ynode *n)
 		x->start = c.start;
 		x->end = c.end;
 		x->pos = npos(l, n->items[i]);
-		add_id(l, &p->phase_ids, c.id, idx, idn, "phase", NULL);
+		add_id(l, &p->phase_ids, c.id, idx, idn, "phase");
 		if (c.children)
 			read_problems(l, c.children, idx);
 	}
@@ -1802,7 +1789,7 @@ static void eval_custom(struct loader *l, const char *key,
 		XGROW(p->criteria, p->cap_criteria, (size_t)p->ncriteria + 1);
 		p->criteria[p->ncriteria] = c;
 		add_id(l, &p->criterion_ids, c.id, p->ncriteria++,
-		       id_node(v->items[i]), "criterion", NULL);
+		       id_node(v->items[i]), "criterion");
 	}
 }
 
@@ -2018,7 +2005,7 @@ static void read_root(struct loader *l, const struct kvpt_ynode *root)
 	if (by_key[10] && !l->states_done)
 		read_states(l, by_key[10]);
 	if (by_key[3])
-		read_bodies(l, by_key[3], -1, 0);
+		read_bodies(l, by_key[3], -1);
 	if (by_key[4])
 		read_people(l, by_key[4]);
 	if (by_key[5])
