@@ -310,6 +310,7 @@ struct kvpt_release {
 	enum kvpt_release_kind kind;
 	struct kvpt_ref target;		/* expectation (ON_MET/ON_MISSED) or
 					 * inject (ON_RELEASED) */
+	struct kvpt_ref machine_name;	/* ON_STATE: the machine as written */
 	int machine;			/* ON_STATE: index into plan->machines */
 	struct kvpt_ref body;		/* ON_STATE */
 	struct kvpt_ref state;		/* ON_STATE */
@@ -319,7 +320,8 @@ struct kvpt_release {
 
 /* A planned state change, made when its activity ends. */
 struct kvpt_transition {
-	int machine;			/* index into plan->machines */
+	struct kvpt_ref machine_name;	/* the machine as written */
+	int machine;			/* index into plan->machines, or -1 */
 	struct kvpt_ref body;
 	struct kvpt_ref to;		/* state index in the machine */
 	struct kvpt_pos pos;
@@ -377,7 +379,8 @@ struct kvpt_expectation {
 	int by_body;			/* 1 when by names a body */
 	int doc_type;			/* DOCUMENT: kvpt_doc_types value, or -1 */
 	struct kvpt_ref conference;	/* CONFERENCE: activity, optional */
-	int machine;			/* STATE */
+	struct kvpt_ref machine_name;	/* STATE: the machine as written */
+	int machine;			/* STATE: index, or -1 */
 	struct kvpt_ref state_body;	/* STATE: body, optional */
 	struct kvpt_ref state;		/* STATE */
 	int64_t within;			/* ms after release, or -1 */

@@ -38,8 +38,6 @@ struct loader {
 	size_t cap_files;
 	int in_main;			/* reading the main file */
 	int exercise_done;		/* the main file's exercise is read */
-	int states_done;		/* this file's states are read */
-	int states_pending;		/* this file may have states unread */
 };
 
 static struct kvpt_pos npos(const struct loader *l, const struct kvpt_ynode *n)
@@ -1311,9 +1309,7 @@ static void read_release(struct loader *l, const struct kvpt_ynode *v,
 			    "'machine', 'body' and 'state'");
 			break;
 		}
-		c.r.machine = machine_of(l, &c.machine);
-		if (c.r.machine >= 0)
-			state_of(l, c.r.machine, &c.r.state);
+		c.r.machine_name = c.machine;	/* resolved with the rest */
 		break;
 	}
 	a->release = c.r;
@@ -1347,9 +1343,8 @@ static void read_transitions(struct loader *l, const struct kvpt_ynode *v,
 		if (read_fields(l, v->items[i], "a state transition", f, 3, &c,
 				NULL) || !c.machine.id || !c.t.to.id)
 			continue;
-		c.t.machine = machine_of(l, &c.machine);
-		if (c.t.machine < 0 || state_of(l, c.t.machine, &c.t.to) < 0)
-			continue;
+		c.t.machine_name = c.machine;	/* resolved with the rest */
+		c.t.machine = -1;
 		a->transitions[a->ntransitions++] = c.t;
 	}
 }
@@ -1432,6 +1427,7 @@ static void read_activities(struct loader *l, const struct kvpt_ynode *n,
 		c.a.release.target = c.a.release.body = c.a.release.state =
 			kvpt_ref_none();
 		c.a.release.machine = -1;
+		c.a.release.machine_name = kvpt_ref_none();
 		c.a.pos = npos(l, n->items[i]);
 		if (read_fields(l, n->items[i], "an activity", f,
 				(int)(sizeof(f) / sizeof(f[0])), &c,
@@ -1558,6 +1554,7 @@ static void read_expectations(struct loader *l, const struct kvpt_ynode *n,
 			c.machine = kvpt_ref_none();
 		c.x.doc_type = -1;
 		c.x.machine = -1;
+		c.x.machine_name = kvpt_ref_none();
 		c.x.within = -1;
 		c.x.deadline = KVPT_TIME_NONE;
 		c.x.pos = npos(l, n->items[i]);
@@ -1578,9 +1575,8 @@ static void read_expectations(struct loader *l, const struct kvpt_ynode *n,
 				    "'%s' of a state needs 'machine' and "
 				    "'state'", c.x.id);
 			} else {
-				c.x.machine = machine_of(l, &c.machine);
-				if (c.x.machine >= 0)
-					state_of(l, c.x.machine, &c.x.state);
+				/* resolved with the rest */
+				c.x.machine_name = c.machine;
 			}
 		}
 		if (c.x.within < 0 && c.x.deadline == KVPT_TIME_NONE)
@@ -2002,7 +1998,7 @@ static void read_root(struct loader *l, const struct kvpt_ynode *root)
 			    "section");
 	}
 	/* Machines before anything that names their states. */
-	if (by_key[10] && !l->states_done)
+	if (by_key[10])
 		read_states(l, by_key[10]);
 	if (by_key[3])
 		read_bodies(l, by_key[3], -1);
@@ -2077,23 +2073,6 @@ static void drop_stream_diags(struct kvpt_diags *d, size_t before)
 	d->n = k;
 }
 
-/* Whether word occurs in the len bytes of text. */
-static int mentions(const char *text, size_t len, const char *word)
-{
-	size_t wl = strlen(word), i;
-
-	for (i = 0; i + wl <= len; i++) {
-		const char *hit = memchr(text + i, word[0], len - i);
-
-		if (!hit)
-			return 0;
-		i = (size_t)(hit - text);
-		if (i + wl <= len && !memcmp(hit, word, wl))
-			return 1;
-	}
-	return 0;
-}
-
 static void stream_section(void *user, const char *key,
 			   const struct kvpt_ynode *value)
 {
@@ -2102,9 +2081,6 @@ static void stream_section(void *user, const char *key,
 	if (l->in_main && !l->exercise_done && !strcmp(key, "exercise")) {
 		read_exercise(l, value);
 		l->exercise_done = 1;
-	} else if (!l->states_done && !strcmp(key, "states")) {
-		read_states(l, value);
-		l->states_done = 1;
 	}
 }
 
@@ -2115,8 +2091,7 @@ static int stream_item(void *user, const char *section,
 	struct kvpt_ynode list;
 	const struct kvpt_ynode *items[1];
 
-	if (strcmp(section, "phases") || (l->in_main && !l->exercise_done) ||
-	    (l->states_pending && !l->states_done))
+	if (strcmp(section, "phases") || (l->in_main && !l->exercise_done))
 		return 0;
 	items[0] = item;
 	memset(&list, 0, sizeof(list));
@@ -2132,7 +2107,6 @@ static int stream_item(void *user, const char *section,
 static int parse_text(struct loader *l, const char *text, size_t len)
 {
 	struct kvpt_yaml_stream stream;
-	int saved_states;
 	size_t before;
 	struct kvpt_arena nodes;
 	struct kvpt_ynode *root = NULL;
@@ -2156,14 +2130,10 @@ static int parse_text(struct loader *l, const char *text, size_t len)
 	stream.section = stream_section;
 	stream.item = stream_item;
 	stream.user = l;
-	saved_states = l->states_done;
-	l->states_done = 0;
 	before = l->diags->n;
-	/* A phase can be read as soon as it is parsed when what it depends
-	 * on is known: the exercise (day N, for absolute times) and the
-	 * file's state machines.  A file that mentions states at all waits
-	 * for them to be read (or keeps its whole tree). */
-	l->states_pending = mentions(text, len, "states");
+	/* A phase is read as soon as it is parsed once the exercise (day N,
+	 * for absolute times) is known; the machines and states it names are
+	 * resolved with every other reference at the end. */
 	err = kvpt_yaml_parse(text, len, l->file, l->opts.max_depth, &nodes,
 			      &l->plan->arena, &root, &stream, l->diags);
 	if (err)
@@ -2172,7 +2142,6 @@ static int parse_text(struct loader *l, const char *text, size_t len)
 		read_root(l, root);
 	else
 		drop_stream_diags(l->diags, before);
-	l->states_done = saved_states;
 	kvpt_arena_release(&nodes);
 	return err;
 }
@@ -2552,6 +2521,37 @@ static int resolve(struct resolver *r, struct kvpt_ref *ref,
 	return -1;
 }
 
+/*
+ * A machine named by `name` and one of its states, as written: the machine's
+ * index (state->idx set), or -1 with the error reported.  Resolved after all
+ * files are read, so a plan's `states:` may come after the activities that
+ * name them.
+ */
+static int resolve_state(struct resolver *r, struct kvpt_ref *name,
+			 struct kvpt_ref *state)
+{
+	const struct kvpt_plan *p = r->p;
+	int m;
+
+	if (!name->id)
+		return -1;
+	m = kvpt_plan_machine(p, name->id);
+	if (m < 0) {
+		kvpt_diag(r->d, KVPT_SEV_ERROR, name->pos, "unknown-machine",
+			  "unknown state machine '%s'; expected readiness or "
+			  "defense", name->id);
+		return -1;
+	}
+	state->idx = kvpt_machine_state(&p->machines[m], state->id);
+	if (state->idx < 0) {
+		kvpt_diag(r->d, KVPT_SEV_ERROR, state->pos, "unknown-state",
+			  "machine '%s' has no state '%s'", p->machines[m].id,
+			  state->id);
+		return -1;
+	}
+	return m;
+}
+
 #define WHO(...) kvpt_arena_printf(&r->p->arena, __VA_ARGS__)
 
 static void resolve_all(struct resolver *r)
@@ -2669,6 +2669,13 @@ static void resolve_all(struct resolver *r)
 		resolve(r, &a->move_to, &p->place_ids, &r->places, "place",
 			"unknown-place", "%s '%s' goes to", kind, a->id);
 		for (j = 0; j < a->ntransitions; j++)
+			a->transitions[j].machine =
+				resolve_state(r, &a->transitions[j].machine_name,
+					      &a->transitions[j].to);
+		if (a->release.kind == KVPT_RELEASE_ON_STATE)
+			a->release.machine = resolve_state(
+				r, &a->release.machine_name, &a->release.state);
+		for (j = 0; j < a->ntransitions; j++)
 			resolve(r, &a->transitions[j].body, &p->body_ids,
 				&r->bodies, "body", "unknown-body",
 				"%s '%s' changes the state of", kind,
@@ -2707,6 +2714,8 @@ static void resolve_all(struct resolver *r)
 	}
 	for (i = 0; i < p->nexpectations; i++) {
 		struct kvpt_expectation *x = &p->expectations[i];
+
+		x->machine = resolve_state(r, &x->machine_name, &x->state);
 
 		if (x->by.id) {
 			x->by.idx = kvpt_strmap_get(&p->role_ids, x->by.id);
