@@ -94,7 +94,7 @@ static void measure(long contents, int runs, struct result *res)
 	struct kvpt_gen_opts opts = { contents, 1 };
 	struct kvpt_gen_stats st;
 	struct kvpt_buf text = KVPT_BUF_INIT;
-	struct kvpt_load_opts lo = { 0, 0, 0 };
+	struct kvpt_load_opts lo = { 0 };
 	int i;
 
 	memset(res, 0, sizeof(*res));

@@ -203,7 +203,7 @@ int main(int argc, char **argv)
 {
 	struct kvpt_gen_opts gopts = { 100000, 1 };
 	struct kvpt_buf text = KVPT_BUF_INIT;
-	struct kvpt_load_opts lo = { 0, 0, 0 };
+	struct kvpt_load_opts lo = { 0 };
 	struct kvpt_diags diags;
 	struct kvpt_plan *plan = NULL;
 	struct kvpt_engine_counters c;

@@ -11,4 +11,10 @@
  * all of s is valid. */
 size_t kvpt_utf8_check(const char *s, size_t len);
 
+/* Whether all of s is well-formed UTF-8 (no NUL). */
+static inline int kvpt_utf8_valid(const char *s, size_t len)
+{
+	return kvpt_utf8_check(s, len) == len;
+}
+
 #endif

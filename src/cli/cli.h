@@ -44,9 +44,12 @@ KVPT_CMD(export);
 KVPT_CMD(simulate);
 KVPT_CMD(gen);
 KVPT_CMD(replay);
+KVPT_CMD(serve);
+KVPT_CMD(user);
 
 extern const char kvpt_usage_check[], kvpt_usage_show[],
 	kvpt_usage_timeline[], kvpt_usage_export[], kvpt_usage_simulate[],
-	kvpt_usage_gen[], kvpt_usage_replay[];
+	kvpt_usage_gen[], kvpt_usage_replay[], kvpt_usage_serve[],
+	kvpt_usage_user[];
 
 #endif

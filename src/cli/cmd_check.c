@@ -27,7 +27,7 @@ const char kvpt_usage_check[] =
 KVPT_CMD(check)
 {
 	const struct kvpt_cmd *self = kvpt_cli_find("check");
-	struct kvpt_load_opts opts = { 0, 0, 0 };
+	struct kvpt_load_opts opts = { 0 };
 	int json = 0, werror = 0, quiet = 0, multi, i, rc = KVPT_EXIT_OK;
 
 	for (i = 1; i < argc; i++) {

@@ -34,6 +34,9 @@ static const struct kvpt_cmd commands[] = {
 	  "players; --runs K for Monte-Carlo", kvpt_usage_simulate },
 	{ "replay", kvpt_cmd_replay, "rebuild the state of an exercise from "
 	  "its event log", kvpt_usage_replay },
+	{ "serve", kvpt_cmd_serve, "run the exercise server (JSON API, live "
+	  "updates)", kvpt_usage_serve },
+	{ "user", kvpt_cmd_user, "manage the server's users", kvpt_usage_user },
 	{ "gen", kvpt_cmd_gen, "generate a large valid plan (benchmarks)",
 	  kvpt_usage_gen },
 	{ "help", cmd_help, "show help for kvpt or a command", usage_help },

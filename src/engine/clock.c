@@ -87,3 +87,18 @@ int kvpt_clock_jump(struct kvpt_clock *c, kvpt_time to, int64_t src)
 	c->anchor_src = src;
 	return 0;
 }
+
+int64_t kvpt_clock_src_at(const struct kvpt_clock *c, kvpt_time t)
+{
+	int64_t d;
+
+	if (!c->started || !c->running)
+		return INT64_MAX;
+	if (t <= c->anchor_ex)
+		return c->anchor_src;
+	d = t - c->anchor_ex;
+	/* ceil(d * 1000 / speed), without overflow for any plan time */
+	if (d > INT64_MAX / 1000)
+		return INT64_MAX;
+	return c->anchor_src + (d * 1000 + c->speed - 1) / c->speed;
+}

@@ -48,5 +48,8 @@ int kvpt_clock_jump(struct kvpt_clock *c, kvpt_time to, int64_t src);
  * A source time before the anchor reads as the anchor (time never runs
  * backwards because the source did). */
 kvpt_time kvpt_clock_now(const struct kvpt_clock *c, int64_t src);
+/* The first source time at which the clock reads t or later, or INT64_MAX
+ * when it is not running (a server sleeps until then). */
+int64_t kvpt_clock_src_at(const struct kvpt_clock *c, kvpt_time t);
 
 #endif

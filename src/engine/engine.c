@@ -377,6 +377,20 @@ void kvpt_engine_set_sink(struct kvpt_engine *e,
 	e->opts.user = user;
 }
 
+void kvpt_engine_set_observer(struct kvpt_engine *e,
+			      void (*observe)(void *user,
+					      const struct kvpt_event *ev),
+			      void *user)
+{
+	e->opts.observe = observe;
+	e->opts.observe_user = user;
+}
+
+const struct kvpt_clock *kvpt_engine_clock(const struct kvpt_engine *e)
+{
+	return &e->clock;
+}
+
 void kvpt_action_init(struct kvpt_action *a, enum kvpt_action_kind kind,
 		      int role)
 {

@@ -35,6 +35,7 @@
 #include <stdint.h>
 
 #include "base/buf.h"
+#include "engine/clock.h"
 #include "engine/evlog.h"
 #include "model/model.h"
 
@@ -145,6 +146,12 @@ void kvpt_engine_set_sink(struct kvpt_engine *e,
 			  void (*sink)(void *user, const char *line,
 				       size_t len), void *user);
 
+/* Send the applied events from now on to another observer. */
+void kvpt_engine_set_observer(struct kvpt_engine *e,
+			      void (*observe)(void *user,
+					      const struct kvpt_event *ev),
+			      void *user);
+
 /*
  * Rebuild an engine from a log: every line is read and applied as the live
  * engine applied it.  On success *out is an engine in the state the log
@@ -211,6 +218,8 @@ int kvpt_engine_act(struct kvpt_engine *e, const struct kvpt_action *a,
 /* Reading the state.  Pointers stay valid until the engine is freed. */
 
 kvpt_time kvpt_engine_now(const struct kvpt_engine *e);
+/* The exercise clock (speed, running, anchor). */
+const struct kvpt_clock *kvpt_engine_clock(const struct kvpt_engine *e);
 int kvpt_engine_started(const struct kvpt_engine *e);
 int kvpt_engine_ended(const struct kvpt_engine *e);
 const struct kvpt_activity_state *

@@ -15,10 +15,22 @@
 #include "model/diag.h"
 #include "model/model.h"
 
+/* A plan file held in memory, named by the path the loader uses for it. */
+struct kvpt_plan_file {
+	const char *path;
+	const char *text;
+	size_t len;
+};
+
 struct kvpt_load_opts {
 	size_t max_file_size;	/* bytes per file; 0 = default (64 MiB) */
 	int max_files;		/* main file + includes; 0 = default (256) */
 	int max_depth;		/* YAML nesting; 0 = default (64) */
+	/* When set, every file (the main one and its includes) is read from
+	 * here, never from the disk; a path not in the list cannot be read.
+	 * A server keeps a plan's files this way (plan->files names them). */
+	const struct kvpt_plan_file *files;
+	int nfiles;
 };
 
 #define KVPT_MAX_FILE_SIZE_DEFAULT ((size_t)64 << 20)

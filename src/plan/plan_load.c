@@ -2213,6 +2213,29 @@ static int slurp(const char *path, size_t max, char **out, size_t *len,
 	return 0;
 }
 
+/* A copy of the file at path from opts->files. */
+static int from_memory(const struct kvpt_load_opts *opts, const char *path,
+		       char **out, size_t *len, const char **why)
+{
+	int k;
+
+	for (k = 0; k < opts->nfiles; k++) {
+		const struct kvpt_plan_file *f = &opts->files[k];
+
+		if (strcmp(f->path, path))
+			continue;
+		if (f->len > opts->max_file_size)
+			return KVPT_ETOOBIG;
+		*out = xmalloc(f->len + 1);
+		memcpy(*out, f->text, f->len);
+		(*out)[f->len] = '\0';
+		*len = f->len;
+		return 0;
+	}
+	*why = "not among the stored plan files";
+	return KVPT_EIO;
+}
+
 static int load_file(struct loader *l, const char *path,
 		     const struct kvpt_ynode *from)
 {
@@ -2223,7 +2246,7 @@ static int load_file(struct loader *l, const char *path,
 	struct kvpt_pos at = { parent_file, from ? from->line : 0,
 			       from ? from->col : 0 };
 
-	real = realpath(path, NULL);
+	real = l->opts.files ? NULL : realpath(path, NULL);
 	if (real) {
 		for (k = 0; k < l->nstack; k++)
 			if (!strcmp(l->stack[k], real))
@@ -2249,7 +2272,11 @@ static int load_file(struct loader *l, const char *path,
 		free(real);
 		return KVPT_ETOOBIG;
 	}
-	err = slurp(path, l->opts.max_file_size, &text, &len, &why, &seen);
+	if (l->opts.files)
+		err = from_memory(&l->opts, path, &text, &len, &why);
+	else
+		err = slurp(path, l->opts.max_file_size, &text, &len, &why,
+			    &seen);
 	if (err == KVPT_ETOOBIG) {
 		kvpt_diag(l->diags, KVPT_SEV_ERROR, at, "too-big",
 			  "%s is larger than the %zu MiB limit for a plan "

@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct kvpt_load_opts opts = { (size_t)1 << 20, 1, 32 };
+	struct kvpt_load_opts opts = { .max_file_size = (size_t)1 << 20, .max_files = 1, .max_depth = 32 };
 	struct kvpt_diags diags;
 	struct kvpt_plan *plan = NULL;
 	struct kvpt_buf out = KVPT_BUF_INIT;

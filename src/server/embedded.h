@@ -1,0 +1,24 @@
+/*
+ * embedded: files built into the binary by cmake/embed.cmake (the OpenAPI
+ * document, and the web front when there is one), so a server needs
+ * nothing beside its executable and its database.
+ */
+#ifndef KVPT_EMBEDDED_H
+#define KVPT_EMBEDDED_H
+
+#include <stddef.h>
+
+struct kvpt_embedded {
+	const char *path;		/* relative to its root, e.g.
+					 * "openapi.json" */
+	const unsigned char *data;
+	size_t len;
+};
+
+/* Ends with an entry whose path is NULL. */
+extern const struct kvpt_embedded kvpt_embedded[];
+
+/* The embedded file at path, or NULL. */
+const struct kvpt_embedded *kvpt_embedded_find(const char *path);
+
+#endif

@@ -1,0 +1,463 @@
+/*
+ * feed: each exercise's feed — the engine's events and the server's own
+ * (observations) numbered 1, 2, 3… — who may see each entry, and the
+ * Server-Sent Events streams that carry them live.
+ *
+ * An entry is formatted once, as the SSE frame it will be sent as; the
+ * Event JSON of the API is a slice of that frame.  Entries are appended to
+ * the store as they are made and pushed to streams only once committed.
+ */
+#include "server/server_int.h"
+
+#include "base/xalloc.h"
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void feed_entry_release(struct feed_entry *f)
+{
+	free(f->line);
+	free(f->data);
+	free(f->sse);
+	free(f->roles);
+	free(f->attachments);
+}
+
+static void add_role(struct feed_entry *f, int role)
+{
+	int k;
+
+	if (role < 0)
+		return;
+	for (k = 0; k < f->nroles; k++)
+		if (f->roles[k] == role)
+			return;
+	f->roles = xrealloc(f->roles, sizeof(int) * (size_t)(f->nroles + 1));
+	f->roles[f->nroles++] = role;
+}
+
+static void add_inject_roles(const struct kvpt_plan *p, struct feed_entry *f,
+			     int inject)
+{
+	const struct kvpt_activity *a;
+	int k;
+
+	if (inject < 0 || inject >= p->nactivities)
+		return;
+	a = &p->activities[inject];
+	for (k = 0; k < a->to.n; k++)
+		add_role(f, a->to.v[k].idx);
+	if (a->classification > f->cls)
+		f->cls = (unsigned char)a->classification;
+}
+
+/* Who may see an engine event. */
+static void classify(const struct kvpt_plan *p, const struct kvpt_event *ev,
+		     struct feed_entry *f)
+{
+	const struct kvpt_expectation *x;
+	int k;
+
+	f->vis = VIS_PUBLIC;
+	f->cls = KVPT_CLASS_NONE;
+	switch (ev->type) {
+	case KVPT_EV_INJECT_RELEASED:
+		f->vis = VIS_STAFF;
+		add_inject_roles(p, f, ev->inject);
+		break;
+	case KVPT_EV_INJECT_HELD:
+	case KVPT_EV_INJECT_CANCELLED:
+		f->vis = VIS_STAFF;
+		add_inject_roles(p, f, -1);
+		if (ev->inject >= 0 && ev->inject < p->nactivities)
+			f->cls = (unsigned char)
+				p->activities[ev->inject].classification;
+		break;
+	case KVPT_EV_EXPECTATION_MET:
+	case KVPT_EV_EXPECTATION_MISSED:
+	case KVPT_EV_EXPECTATION_LATE:
+		f->vis = VIS_DASH;
+		if (ev->expectation < 0 || ev->expectation >= p->nexpectations)
+			break;
+		x = &p->expectations[ev->expectation];
+		add_inject_roles(p, f, x->inject);
+		if (!x->by_body) {
+			add_role(f, x->by.idx);
+		} else {
+			for (k = 0; k < p->nroles; k++)
+				if (p->roles[k].body.idx == x->by.idx)
+					add_role(f, k);
+		}
+		add_role(f, ev->role);
+		break;
+	case KVPT_EV_ACTION:
+	case KVPT_EV_TRANSITION_REFUSED:
+		f->vis = VIS_STAFF;
+		add_role(f, ev->role);
+		if (ev->inject >= 0 && ev->inject < p->nactivities &&
+		    p->activities[ev->inject].classification > f->cls)
+			f->cls = (unsigned char)
+				p->activities[ev->inject].classification;
+		if (ev->document >= 0 && ev->document < p->ndocuments &&
+		    p->documents[ev->document].classification > f->cls)
+			f->cls = (unsigned char)
+				p->documents[ev->document].classification;
+		break;
+	case KVPT_EV_DOCUMENT_ISSUED:
+		if (ev->document >= 0 && ev->document < p->ndocuments)
+			f->cls = (unsigned char)
+				p->documents[ev->document].classification;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Format the frame of entry f, numbered seq. */
+static void format_entry(struct feed_entry *f, uint64_t seq)
+{
+	struct kvpt_buf b = KVPT_BUF_INIT;
+
+	kvpt_buf_addf(&b, "id: %llu\nevent: %s\ndata: ",
+		      (unsigned long long)seq, f->type);
+	f->json_off = b.len;
+	kvpt_buf_addf(&b, "{\"id\":%llu,\"at_ms\":%lld,\"type\":\"%s\"",
+		      (unsigned long long)seq, (long long)f->at_ms, f->type);
+	if (f->line) {
+		kvpt_buf_adds(&b, ",\"event\":");
+		kvpt_buf_adds(&b, f->line);
+		if (f->data) {
+			kvpt_buf_adds(&b, ",\"extra\":");
+			kvpt_buf_adds(&b, f->data);
+		}
+	} else {
+		kvpt_buf_addf(&b, ",\"%s\":%s", f->type,
+			      f->data ? f->data : "{}");
+	}
+	kvpt_buf_addc(&b, '}');
+	f->json_len = b.len - f->json_off;
+	kvpt_buf_adds(&b, "\n\n");
+	f->sse_len = b.len;
+	f->sse = kvpt_buf_detach(&b);
+}
+
+static struct feed_entry *feed_new(struct exercise *x)
+{
+	struct feed_entry *f;
+
+	XGROW(x->feed, x->cap_feed, x->nfeed + 1);
+	f = &x->feed[x->nfeed++];
+	memset(f, 0, sizeof(*f));
+	return f;
+}
+
+/* Append f (the last entry) to the store. */
+static void feed_store(struct exercise *x, struct feed_entry *f, int kind)
+{
+	struct server *s = x->srv;
+	struct kvpt_feed_rec r;
+	struct kvpt_buf err = KVPT_BUF_INIT;
+
+	if (srv_batch(s)) {
+		s->batch_failed = 1;
+		return;
+	}
+	memset(&r, 0, sizeof(r));
+	r.exercise = x->id;
+	r.seq = x->nfeed;
+	r.at_ms = f->at_ms;
+	r.kind = kind;
+	r.line = f->line;
+	r.data = f->data;
+	r.user = f->user;
+	if (s->store->ops->feed_append(s->store, &r, &err)) {
+		srv_log(s, "store: %s", err.s);
+		s->batch_failed = 1;
+	}
+	kvpt_buf_release(&err);
+}
+
+void feed_engine_sink(void *user, const char *line, size_t len)
+{
+	struct exercise *x = user;
+
+	kvpt_buf_reset(&x->line);
+	/* without the newline */
+	kvpt_buf_add(&x->line, line, len && line[len - 1] == '\n' ?
+		     len - 1 : len);
+}
+
+void feed_engine_observe(void *user, const struct kvpt_event *ev)
+{
+	struct exercise *x = user;
+	struct feed_entry *f = feed_new(x);
+	int k;
+
+	f->at_ms = srv_now_ms();
+	f->user = x->acting_user;
+	f->line = xstrdup(x->line.len ? x->line.s : "{}");
+	f->type = kvpt_enum_id(kvpt_event_types, ev->type);
+	classify(x->plan, ev, f);
+	if (ev->type == KVPT_EV_ACTION && x->extra) {
+		f->data = xstrdup(x->extra);
+		for (k = 0; k < x->nextra_att; k++) {
+			f->attachments = xrealloc(f->attachments,
+						  sizeof(int64_t) *
+						  (size_t)(k + 1));
+			f->attachments[k] = x->extra_att[k];
+		}
+		f->nattachments = x->nextra_att;
+		x->extra = NULL;
+		x->nextra_att = 0;
+	}
+	format_entry(f, x->nfeed);
+	feed_store(x, f, 0);
+}
+
+uint64_t feed_add_server(struct exercise *x, const char *type,
+			 const char *json, int64_t user, enum vis vis)
+{
+	struct feed_entry *f = feed_new(x);
+
+	f->at_ms = srv_now_ms();
+	f->user = user;
+	f->data = xstrdup(json);
+	f->type = type;
+	f->vis = (unsigned char)vis;
+	format_entry(f, x->nfeed);
+	feed_store(x, f, 1);
+	return x->nfeed;
+}
+
+static const char *server_type(const char *data)
+{
+	(void)data;
+	return "observation";	/* the only server event so far */
+}
+
+void feed_restore(struct exercise *x, const struct kvpt_feed_rec *r,
+		  const struct kvpt_event *ev)
+{
+	struct feed_entry *f = feed_new(x);
+
+	f->at_ms = r->at_ms;
+	f->user = r->user;
+	f->line = r->line && ev ? xstrdup(r->line) : NULL;
+	f->data = r->data ? xstrdup(r->data) : NULL;
+	if (ev) {
+		f->type = kvpt_enum_id(kvpt_event_types, ev->type);
+		classify(x->plan, ev, f);
+		if (f->data) {
+			json_t *d = json_loads(f->data, 0, NULL);
+			json_t *a = json_object_get(d, "attachments");
+			size_t i;
+
+			for (i = 0; i < json_array_size(a); i++) {
+				f->attachments = xrealloc(
+					f->attachments,
+					sizeof(int64_t) * (i + 1));
+				f->attachments[f->nattachments++] =
+					json_integer_value(
+						json_array_get(a, i));
+			}
+			json_decref(d);
+		}
+	} else {
+		f->type = server_type(f->data);
+		f->vis = VIS_STAFF;
+	}
+	format_entry(f, x->nfeed);
+}
+
+int feed_visible(const struct exercise *x, const struct user *u,
+		 const struct assignment *a, const struct feed_entry *f)
+{
+	int k;
+
+	if (!u || !a || u->clearance < f->cls)
+		return 0;
+	switch (a->kind) {
+	case AS_DIRECTOR:
+	case AS_CONTROLLER:
+	case AS_EVALUATOR:
+		return 1;
+	case AS_OBSERVER:
+		return f->vis == VIS_PUBLIC || f->vis == VIS_DASH;
+	case AS_PLAYER:
+		if (f->vis == VIS_PUBLIC)
+			return 1;
+		if (!f->line)
+			return 0;	/* server events: staff only */
+		for (k = 0; k < f->nroles; k++)
+			if (f->roles[k] < x->plan->nroles &&
+			    a->plays[f->roles[k]])
+				return 1;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* streams */
+
+static void sse_free(struct sse_client *c, int finish)
+{
+	c->prev->next = c->next;
+	c->next->prev = c->prev;
+	c->x->nsubs--;
+	evhttp_connection_set_closecb(c->evcon, NULL, NULL);
+	if (finish)
+		evhttp_send_reply_end(c->req);
+	free(c);
+}
+
+static void sse_closed_cb(struct evhttp_connection *evcon, void *arg)
+{
+	sse_free(arg, 0);
+}
+
+/* Send c every visible committed entry it has not had. */
+static void sse_catch_up(struct sse_client *c)
+{
+	struct exercise *x = c->x;
+	struct server *s = x->srv;
+	const struct user *u = srv_user(s, c->user);
+	const struct assignment *a = srv_assignment(x, c->user);
+	struct evbuffer *out;
+	struct bufferevent *bev;
+	size_t i;
+
+	if (!a || !u || u->disabled) {
+		sse_free(c, 1);
+		return;
+	}
+	if (c->next_idx >= x->ncommitted)
+		return;
+	out = evbuffer_new();
+	for (i = c->next_idx; i < x->ncommitted; i++)
+		if (feed_visible(x, u, a, &x->feed[i]))
+			evbuffer_add(out, x->feed[i].sse, x->feed[i].sse_len);
+	c->next_idx = x->ncommitted;
+	if (evbuffer_get_length(out))
+		evhttp_send_reply_chunk(c->req, out);
+	evbuffer_free(out);
+	bev = evhttp_connection_get_bufferevent(c->evcon);
+	if (bev && evbuffer_get_length(bufferevent_get_output(bev)) >
+		   SRV_SSE_MAX_QUEUED) {
+		/* too slow to follow: it reconnects with Last-Event-ID */
+		sse_free(c, 1);
+	}
+}
+
+void feed_publish(struct exercise *x)
+{
+	struct sse_client *c, *next;
+
+	if (x->ncommitted == x->nfeed)
+		return;
+	x->ncommitted = x->nfeed;
+	for (c = x->subs.next; c != &x->subs; c = next) {
+		next = c->next;
+		sse_catch_up(c);
+	}
+}
+
+void feed_discard(struct exercise *x)
+{
+	while (x->nfeed > x->ncommitted)
+		feed_entry_release(&x->feed[--x->nfeed]);
+}
+
+void sse_open(struct req *r)
+{
+	struct exercise *x = r->x;
+	struct sse_client *c;
+	struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
+	const char *last = req_header(r, "Last-Event-ID");
+	unsigned long long after = 0;
+	char *end;
+
+	if (!last)
+		last = req_query(r, "after");
+	if (last && *last) {
+		after = strtoull(last, &end, 10);
+		if (*end || after > x->nfeed) {
+			reply_error(r, 400, "bad_request", "Last-Event-ID "
+				    "'%.40s' is not an event of this exercise",
+				    last);
+			return;
+		}
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->x = x;
+	c->req = r->ev;
+	c->evcon = evhttp_request_get_connection(r->ev);
+	c->user = r->user->id;
+	memcpy(c->session, r->sess->hash, sizeof(c->session));
+	c->next_idx = (size_t)after;
+	c->next = &x->subs;
+	c->prev = x->subs.prev;
+	x->subs.prev->next = c;
+	x->subs.prev = c;
+	x->nsubs++;
+	evhttp_remove_header(h, "Content-Type");
+	evhttp_add_header(h, "Content-Type", "text/event-stream; "
+			  "charset=utf-8");
+	evhttp_add_header(h, "X-Accel-Buffering", "no");
+	evhttp_connection_set_timeout(c->evcon, 7 * 24 * 3600);
+	evhttp_connection_set_closecb(c->evcon, sse_closed_cb, c);
+	evhttp_send_reply_start(r->ev, 200, "OK");
+	r->answered = 1;
+	{
+		struct evbuffer *hello = evbuffer_new();
+
+		evbuffer_add_printf(hello, "retry: 2000\n\n");
+		evhttp_send_reply_chunk(r->ev, hello);
+		evbuffer_free(hello);
+	}
+	sse_catch_up(c);
+}
+
+void sse_ping_all(struct server *s)
+{
+	int i;
+
+	for (i = 0; i < s->nex; i++) {
+		struct exercise *x = s->ex[i];
+		struct sse_client *c, *next;
+
+		for (c = x->subs.next; c != &x->subs; c = next) {
+			struct evbuffer *b = evbuffer_new();
+
+			next = c->next;
+			evbuffer_add(b, ": ping\n\n", 8);
+			evhttp_send_reply_chunk(c->req, b);
+			evbuffer_free(b);
+		}
+	}
+}
+
+void sse_close_matching(struct exercise *x, int64_t user,
+			const uint8_t *session)
+{
+	struct sse_client *c, *next;
+
+	for (c = x->subs.next; c != &x->subs; c = next) {
+		next = c->next;
+		if ((user && c->user == user) ||
+		    (session && !memcmp(c->session, session,
+					KVPT_AUTH_TOKEN_HASH)))
+			sse_free(c, 1);
+	}
+}
+
+void sse_close_all(struct exercise *x)
+{
+	while (x->subs.next != &x->subs)
+		sse_free(x->subs.next, 1);
+}

@@ -1,0 +1,345 @@
+/*
+ * server_int: what the files of the server module share.  server.c owns
+ * the loop, the state and the group commit; http.c reads requests and
+ * writes responses; feed.c keeps each exercise's feed and streams it;
+ * api_*.c answer the endpoints of docs/api.md.
+ */
+#ifndef KVPT_SERVER_INT_H
+#define KVPT_SERVER_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <jansson.h>
+
+#include "auth/auth.h"
+#include "base/buf.h"
+#include "engine/engine.h"
+#include "model/diag.h"
+#include "model/model.h"
+#include "server/server.h"
+#include "store/store.h"
+
+/* Limits (docs/api.md). */
+#define SRV_MAX_JSON ((size_t)256 << 10)
+#define SRV_MAX_PLAN ((size_t)4 << 20)
+#define SRV_MAX_ATTACHMENT ((size_t)8 << 20)
+#define SRV_MAX_BODY ((size_t)9 << 20)	/* evhttp's own cut-off */
+#define SRV_MAX_HEADERS (16 << 10)
+#define SRV_MAX_DEPTH 16
+#define SRV_SESSION_MS (12 * 3600 * 1000LL)
+#define SRV_SSE_MAX_QUEUED ((size_t)4 << 20)	/* then the client is cut */
+
+enum assign_kind {
+	AS_NONE,
+	AS_DIRECTOR,
+	AS_CONTROLLER,
+	AS_PLAYER,
+	AS_EVALUATOR,
+	AS_OBSERVER,
+	AS_COUNT
+};
+extern const char *const assign_names[AS_COUNT];
+
+struct user {
+	int64_t id;
+	char *name, *display, *pass_hash;
+	int admin, clearance, disabled;
+};
+
+struct session {
+	struct session *next;		/* hash chain */
+	uint8_t hash[KVPT_AUTH_TOKEN_HASH];
+	int64_t user;
+	char csrf[KVPT_AUTH_TOKEN_HEX + 1];
+	int64_t expires_ms;
+};
+#define SESSION_BUCKETS 1024
+
+struct assignment {
+	int64_t user;
+	enum assign_kind kind;
+	unsigned char *plays;		/* player: one byte per plan role */
+	char *roles_json;		/* as stored */
+};
+
+/* Who may see a feed entry (besides the clearance its mark needs). */
+enum vis {
+	VIS_PUBLIC,	/* everyone assigned */
+	VIS_DASH,	/* staff, observers, and players of its roles */
+	VIS_STAFF,	/* directors, controllers, evaluators, and players of
+			 * its roles */
+};
+
+struct feed_entry {
+	int64_t at_ms;
+	int64_t user;
+	char *line;		/* engine event line, or NULL */
+	char *data;		/* server event / extra JSON, or NULL */
+	char *sse;		/* "id: …\nevent: …\ndata: {Event}\n\n" */
+	size_t sse_len;
+	size_t json_off, json_len;	/* the Event JSON inside sse */
+	const char *type;	/* static */
+	unsigned char vis, cls;
+	int *roles;		/* players of these roles see it */
+	int nroles;
+	int64_t *attachments;	/* ids it references */
+	int nattachments;
+};
+
+struct sse_client {
+	struct sse_client *next, *prev;
+	struct exercise *x;
+	struct evhttp_request *req;
+	struct evhttp_connection *evcon;
+	int64_t user;
+	uint8_t session[KVPT_AUTH_TOKEN_HASH];
+	size_t next_idx;	/* next feed index to consider */
+};
+
+struct exercise {
+	int64_t id;
+	char *code, *name, *bundle;
+	struct kvpt_plan *plan;
+	struct kvpt_engine *eng;
+	struct server *srv;
+
+	struct feed_entry *feed;
+	size_t nfeed, cap_feed;
+	size_t ncommitted;	/* feed[0, ncommitted) is on disk */
+
+	struct assignment *as;
+	int nas;
+	size_t cap_as;
+
+	struct sse_client subs;	/* list head */
+	int nsubs;
+	struct event *timer;	/* next engine event due */
+
+	/* set around engine calls: who acts, and the pending line */
+	int64_t acting_user;
+	const char *extra;	/* extra JSON for the next action entry */
+	const int64_t *extra_att;
+	int nextra_att;
+	struct kvpt_buf line;
+	int store_failed;	/* an append failed in this batch */
+};
+
+/* A request answered once the batch it wrote to is committed. */
+struct deferred {
+	struct deferred *next;
+	struct evhttp_request *req;
+	int status;
+	struct evbuffer *body;
+	int gone;		/* its connection closed meanwhile */
+};
+
+struct job;
+
+/* Login attempts per user name or address, in a fixed-size table. */
+#define THROTTLE_SLOTS 1024
+#define THROTTLE_KEEP 20
+struct throttle {
+	char key[96];
+	int64_t times[THROTTLE_KEEP];	/* failures, newest last */
+	int n;
+	int64_t used;
+};
+
+struct server {
+	const struct kvpt_server_opts *opts;
+	struct event_base *base;
+	struct evhttp *http;
+	struct kvpt_store *store;
+	char *openapi;		/* the document served, or NULL */
+	size_t openapi_len;
+
+	struct user *users;
+	int nusers;
+	size_t cap_users;
+	struct session *sessions[SESSION_BUCKETS];
+
+	struct exercise **ex;
+	int nex;
+	size_t cap_ex;
+
+	/* group commit */
+	int in_batch;		/* a transaction is open */
+	int batch_failed;
+	struct event *commit_ev;
+	struct deferred *deferred, **deferred_tail;
+
+	/* worker threads */
+	struct jobs *jobs;
+	struct event *jobs_ev;
+
+	struct event *ping_ev;
+	struct event *sig_int, *sig_term;
+	struct throttle throttle[THROTTLE_SLOTS];
+	int stopping;
+};
+
+/* An incoming request being answered. */
+struct req {
+	struct server *srv;
+	struct evhttp_request *ev;
+	enum evhttp_cmd_type method;
+	const char *seg[8];	/* path segments after /api */
+	int nseg;
+	char *path;		/* decoded path (owned) */
+	struct evkeyvalq *query;
+	char ip[64];
+	struct user *user;
+	struct session *sess;
+	struct exercise *x;
+	struct assignment *as;	/* the user's in x, or NULL */
+	int wrote;		/* wrote to the store: answer after commit */
+	int answered;
+	int status;		/* the status answered */
+	int async;		/* a job answers it later (login) */
+	/* the audit record of a change */
+	const char *audit_action;
+	json_t *audit_detail;	/* owned */
+};
+
+/* server.c */
+int64_t srv_now_ms(void);
+void srv_log(struct server *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Open the batch (a store transaction) if none is open; 0 or KVPT_EIO. */
+int srv_batch(struct server *s);
+struct user *srv_user(struct server *s, int64_t id);
+struct user *srv_user_by_name(struct server *s, const char *name);
+struct user *srv_user_add(struct server *s, const struct kvpt_user_rec *r);
+struct session *srv_session(struct server *s,
+			    const uint8_t hash[KVPT_AUTH_TOKEN_HASH]);
+void srv_session_add(struct server *s, const struct kvpt_session_rec *r);
+void srv_session_drop(struct server *s,
+		      const uint8_t hash[KVPT_AUTH_TOKEN_HASH]);
+struct exercise *srv_exercise(struct server *s, int64_t id);
+struct exercise *srv_exercise_by_code(struct server *s, const char *code);
+/* Build an exercise from its stored record (plan bundle, feed). */
+int srv_exercise_open(struct server *s, const struct kvpt_exercise_rec *r,
+		      struct exercise **out, struct kvpt_buf *err);
+struct assignment *srv_assignment(struct exercise *x, int64_t user);
+int srv_assignment_set(struct exercise *x, int64_t user,
+		       enum assign_kind kind, const char *roles_json,
+		       struct kvpt_buf *err);
+void srv_assignment_remove(struct exercise *x, int64_t user);
+/* Reschedule x's timer for its next engine event. */
+void srv_exercise_schedule(struct exercise *x);
+/* Run a job on a worker thread; done runs on the loop afterwards. */
+void srv_job(struct server *s, void (*work)(void *arg),
+	     void (*done)(struct server *s, void *arg), void *arg);
+/* Parse a bundle {"main", "files"} and load its plan. */
+int srv_plan_from_bundle(const char *bundle, struct kvpt_plan **out,
+			 struct kvpt_diags *diags, struct kvpt_buf *err);
+
+/* feed.c */
+/* The engine's sink and observer for x (append entries as it writes). */
+void feed_engine_sink(void *user, const char *line, size_t len);
+void feed_engine_observe(void *user, const struct kvpt_event *ev);
+/* Append a server event of type with its JSON object; returns its seq. */
+uint64_t feed_add_server(struct exercise *x, const char *type,
+			 const char *json, int64_t user, enum vis vis);
+/* Rebuild an entry read from the store (engine ones get their
+ * visibility from the parsed event). */
+void feed_restore(struct exercise *x, const struct kvpt_feed_rec *r,
+		  const struct kvpt_event *ev);
+void feed_entry_release(struct feed_entry *f);
+/* Whether user u with assignment a may see entry f. */
+int feed_visible(const struct exercise *x, const struct user *u,
+		 const struct assignment *a, const struct feed_entry *f);
+/* After a commit: mark everything committed and push it to streams. */
+void feed_publish(struct exercise *x);
+/* After a failed commit: drop the uncommitted entries. */
+void feed_discard(struct exercise *x);
+void sse_open(struct req *r);
+void sse_ping_all(struct server *s);
+/* Close x's streams of a user or a session (NULL: all of x's). */
+void sse_close_matching(struct exercise *x, int64_t user,
+			const uint8_t *session);
+void sse_close_all(struct exercise *x);
+
+/* http.c */
+void http_handle(struct evhttp_request *ev, void *arg);
+void reply_json(struct req *r, int status, json_t *body);	/* steals */
+void reply_raw(struct req *r, int status, const char *ctype,
+	       const void *data, size_t len);
+void reply_error(struct req *r, int status, const char *code,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Read the JSON object body against a field table; on failure an error
+ * is answered and NULL returned. */
+enum ftype { F_STR, F_INT, F_NUM, F_BOOL, F_STRS, F_INTS };
+struct field {
+	const char *name;
+	enum ftype type;
+	int required;
+	size_t max;		/* strings: bytes; arrays: items; 0 = 256 */
+};
+json_t *req_json(struct req *r, const struct field *fields);
+/* Query parameter, or NULL. */
+const char *req_query(struct req *r, const char *key);
+/* The body of the request: *len bytes (may be 0). */
+const char *req_body(struct req *r, size_t *len);
+const char *req_header(struct req *r, const char *name);
+/* Record the change for the audit trail (detail may be NULL; stolen). */
+void req_audit(struct req *r, const char *action, json_t *detail);
+/* Open the batch for a change; on failure answers 503 and returns -1. */
+int req_write(struct req *r);
+void http_set_cookie(struct req *r, const char *token, int64_t max_age_s);
+/* Write the audit record (if any) and make sure r is answered. */
+void req_finish(struct req *r);
+/* Answer a deferred request now (after commit) or drop it. */
+void deferred_flush(struct server *s, int ok);
+
+/* api_users.c */
+void api_login(struct req *r);
+void api_logout(struct req *r);
+void api_me(struct req *r);
+void api_users_list(struct req *r);
+void api_users_create(struct req *r);
+void api_users_patch(struct req *r);
+void api_audit(struct req *r);
+json_t *user_json(const struct user *u);
+int clearance_parse(const char *s);
+
+/* api_exercises.c */
+void api_exercises_list(struct req *r);
+void api_exercises_create(struct req *r);
+void api_exercise_get(struct req *r);
+void api_exercise_plan(struct req *r);
+void api_exercise_log(struct req *r);
+void api_assignments_list(struct req *r);
+void api_assignment_put(struct req *r);
+void api_assignment_delete(struct req *r);
+json_t *assignment_json(const struct exercise *x, const struct assignment *a);
+json_t *clock_json(const struct exercise *x);
+const char *exercise_status(const struct exercise *x);
+void diags_json_add(json_t *arr, const struct kvpt_diags *d,
+		    const char **files, int only_errors);
+
+/* api_run.c */
+void api_control(struct req *r);
+void api_action(struct req *r);
+void api_attachment_post(struct req *r);
+void api_attachment_get(struct req *r);
+void api_observation_post(struct req *r);
+void api_observations_list(struct req *r);
+void api_state(struct req *r);
+void api_injects(struct req *r);
+void api_expectations(struct req *r);
+void api_events(struct req *r);
+/* Whether a user with assignment a may see plan activity (inject) i. */
+int inject_visible(const struct exercise *x, const struct user *u,
+		   const struct assignment *a, int inject);
+
+static inline int is_staff(const struct assignment *a)
+{
+	return a && (a->kind == AS_DIRECTOR || a->kind == AS_CONTROLLER ||
+		     a->kind == AS_EVALUATOR);
+}
+
+#endif
