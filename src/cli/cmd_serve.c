@@ -27,6 +27,9 @@ const char kvpt_usage_serve[] =
 	"                      stops the start\n"
 	"  --openapi FILE      serve this OpenAPI document instead of the\n"
 	"                      built-in one\n"
+	"  --demo              on a database without users, create demo\n"
+	"                      accounts assigned in every exercise, with random\n"
+	"                      passwords printed once\n"
 	"  --sync normal       synchronous=NORMAL: faster commits that survive\n"
 	"                      a crash of kvpt but not a power cut (default\n"
 	"                      full)\n"
@@ -68,6 +71,8 @@ KVPT_CMD(serve)
 			o.plans[o.nplans++] = argv[++i];
 		} else if (!strcmp(argv[i], "--openapi") && i + 1 < argc) {
 			o.openapi = argv[++i];
+		} else if (!strcmp(argv[i], "--demo")) {
+			o.demo = 1;
 		} else if (!strcmp(argv[i], "--sync") && i + 1 < argc) {
 			i++;
 			if (!strcmp(argv[i], "normal"))

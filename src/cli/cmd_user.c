@@ -136,8 +136,12 @@ KVPT_CMD(user)
 			i++;
 			clearance = kvpt_enum_parse(kvpt_classifications,
 						    argv[i]);
-			if (!strcmp(argv[i], "none"))
-				clearance = KVPT_CLASS_NONE;
+			if (!strcmp(argv[i], "mat"))
+				clearance = KVPT_CLASS_CONFIDENTIAL;
+			else if (!strcmp(argv[i], "toi-mat"))
+				clearance = KVPT_CLASS_SECRET;
+			else if (!strcmp(argv[i], "tuyet-mat"))
+				clearance = KVPT_CLASS_TOP_SECRET;
 			if (clearance < 0)
 				return kvpt_cli_usage_error(
 					self, "--clearance: none, mat, "

@@ -58,13 +58,13 @@ json_t *assignment_json(const struct exercise *x, const struct assignment *a)
 }
 
 void diags_json_add(json_t *arr, const struct kvpt_diags *d,
-		    const char **files, int only_errors)
+		    const char **files, int nfiles, int only_errors)
 {
 	struct kvpt_buf b = KVPT_BUF_INIT;
 	json_t *root, *list, *it;
 	size_t i;
 
-	kvpt_diags_format_json(d, files, 0, &b);
+	kvpt_diags_format_json(d, files, nfiles, &b);
 	root = json_loads(b.s, 0, NULL);
 	list = json_object_get(root, "diagnostics");
 	json_array_foreach(list, i, it) {
@@ -153,7 +153,8 @@ void api_exercises_create(struct req *r)
 		json_t *e;
 
 		diags = json_array();
-		diags_json_add(diags, &d, plan ? plan->files : one, -1);
+		diags_json_add(diags, &d, plan ? plan->files : one,
+			       plan ? plan->nfiles : 1, -1);
 		e = json_pack("{s:{s:s,s:s},s:o}", "error", "code",
 			      "plan_invalid", "message", "the plan has errors; "
 			      "nothing was created", "diagnostics", diags);
@@ -194,7 +195,7 @@ void api_exercises_create(struct req *r)
 	r->srv->ex[r->srv->nex++] = x;
 	r->x = x;
 	diags = json_array();
-	diags_json_add(diags, &d, plan->files, 0);
+	diags_json_add(diags, &d, plan->files, plan->nfiles, 0);
 	req_audit(r, "exercise.create", json_pack("{s:s,s:s}", "code",
 						  x->code, "file", name));
 	reply_json(r, 201, json_pack("{s:I,s:s,s:o}", "id", (json_int_t)x->id,
@@ -279,8 +280,7 @@ void api_exercise_get(struct req *r)
 		      kvpt_enum_id(kvpt_exercise_kinds, p->ex.kind),
 		      "format", p->ex.format, "locality", p->ex.locality,
 		      "classification",
-		      p->ex.classification == KVPT_CLASS_NONE ? "none" :
-		      kvpt_enum_id(kvpt_classifications, p->ex.classification),
+		      clearance_id(p->ex.classification),
 		      "status", exercise_status(x), "clock", clock_json(x),
 		      "assignment", r->as ? assignment_json(x, r->as)
 					  : json_null(),

@@ -16,12 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *cls_id(int c)
-{
-	return c == KVPT_CLASS_NONE ? "none"
-				    : kvpt_enum_id(kvpt_classifications, c);
-}
-
 static json_t *time_json(kvpt_time t)
 {
 	return t == KVPT_TIME_NONE ? json_null() : json_integer(t);
@@ -84,6 +78,11 @@ void api_control(struct req *r)
 		"start", "pause", "resume", "speed", "jump", "release",
 		"hold", "cancel", "end", NULL,
 	};
+	static const char *const audit_names[] = {
+		"control.start", "control.pause", "control.resume",
+		"control.speed", "control.jump", "control.release",
+		"control.hold", "control.cancel", "control.end",
+	};
 	struct exercise *x = r->x;
 	struct kvpt_engine *e = x->eng;
 	struct kvpt_timebase tb = kvpt_plan_timebase(x->plan);
@@ -92,7 +91,6 @@ void api_control(struct req *r)
 	kvpt_time t = KVPT_TIME_NONE;
 	int64_t now = srv_now_ms();
 	int k, rc = 0, inject = -1;
-	char action[32];
 
 	if (!r->as || (r->as->kind != AS_DIRECTOR &&
 		       r->as->kind != AS_CONTROLLER)) {
@@ -202,9 +200,8 @@ void api_control(struct req *r)
 		rc = kvpt_engine_end(e, now);
 		break;
 	}
-	snprintf(action, sizeof(action), "control.%s", op);
 	if (!engine_error(r, rc, op)) {
-		req_audit(r, action, detail);
+		req_audit(r, audit_names[k], detail);
 		detail = NULL;
 		srv_exercise_schedule(x);
 		reply_json(r, 200, json_pack("{s:o,s:I}", "clock",
@@ -843,7 +840,7 @@ void api_injects(struct req *r)
 			"from", a->from.idx >= 0 && a->from.id ?
 				json_string(a->from.id) : json_null(),
 			"to", refs_json(&a->to),
-			"classification", cls_id(a->classification),
+			"classification", clearance_id(a->classification),
 			"planned", time_json(a->start),
 			"status", kvpt_enum_id(kvpt_activity_statuses,
 					       st->status),
@@ -943,6 +940,7 @@ void api_events(struct req *r)
 	}
 	if (last < (size_t)after)
 		last = (size_t)after;
-	reply_json(r, 200, json_pack("{s:o,s:I}", "events", events, "last",
-				     (json_int_t)last));
+	reply_json(r, 200, json_pack("{s:o,s:I,s:I}", "events", events,
+				     "next", (json_int_t)last, "last",
+				     (json_int_t)x->ncommitted));
 }

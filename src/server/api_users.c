@@ -22,19 +22,25 @@ static const char dummy_hash[] =
 	"$argon2id$v=19$m=65536,t=2,p=1$PwYo0/RvJgX/r0symtKrEw$"
 	"iAlkmwrCy7pbJkCfT98poVAdakN+1uWGuhLN71R6N9E";
 
+/* The API names classification marks by these ids. */
+static const char *const class_ids[] = { "none", "mat", "toi-mat",
+					 "tuyet-mat" };
+
 int clearance_parse(const char *s)
 {
-	int v = s ? kvpt_enum_parse(kvpt_classifications, s) : -1;
+	int k;
 
-	if (v < 0 && s && !strcmp(s, "none"))
-		v = KVPT_CLASS_NONE;
-	return v;
+	if (!s)
+		return -1;
+	for (k = 0; k < 4; k++)
+		if (!strcmp(class_ids[k], s))
+			return k;
+	return kvpt_enum_parse(kvpt_classifications, s);
 }
 
-static const char *clearance_id(int c)
+const char *clearance_id(int c)
 {
-	return c == KVPT_CLASS_NONE ? "none"
-				    : kvpt_enum_id(kvpt_classifications, c);
+	return c >= 0 && c < 4 ? class_ids[c] : "none";
 }
 
 json_t *user_json(const struct user *u)
@@ -332,7 +338,7 @@ void api_users_list(struct req *r)
 	int i;
 
 	for (i = 0; i < r->srv->nusers; i++)
-		json_array_append_new(a, user_json(&r->srv->users[i]));
+		json_array_append_new(a, user_json(r->srv->users[i]));
 	reply_json(r, 200, a);
 }
 

@@ -431,6 +431,11 @@ static void api_openapi(struct req *r)
 
 static void api_stream(struct req *r)
 {
+	if (!r->as) {
+		reply_error(r, 403, "forbidden", "you have no assignment in "
+			    "this exercise");
+		return;
+	}
 	sse_open(r);
 }
 
@@ -495,27 +500,50 @@ static int route_match(const struct route *rt, struct req *r)
 	return i == r->nseg;
 }
 
-/* Split the decoded path after "/api" into segments, in place. */
-static int split_path(struct req *r)
+/* Split the raw path after "/api" into segments, then decode each (so an
+ * encoded slash stays inside its segment).  r->path holds them. */
+static int split_path(struct req *r, const char *raw)
 {
-	char *p;
+	struct kvpt_buf b = KVPT_BUF_INIT;
+	const char *p;
+	size_t offs[8];
+	int k;
 
-	if (strncmp(r->path, "/api", 4) || (r->path[4] && r->path[4] != '/'))
+	if (strncmp(raw, "/api", 4) || (raw[4] && raw[4] != '/'))
 		return -1;
-	p = r->path + 4;
+	p = raw + 4;
 	r->nseg = 0;
 	while (*p == '/') {
-		*p++ = '\0';
+		const char *start = ++p;
+		char *dec, *seg;
+		size_t n;
+
 		if (!*p)
 			break;		/* a trailing slash */
 		if (*p == '/' ||
 		    r->nseg == (int)(sizeof(r->seg) / sizeof(r->seg[0])))
-			return -1;
-		r->seg[r->nseg++] = p;
+			goto bad;
 		while (*p && *p != '/')
 			p++;
+		seg = xstrndup(start, (size_t)(p - start));
+		dec = evhttp_uridecode(seg, 0, &n);
+		free(seg);
+		if (!dec || strlen(dec) != n || !*dec || !strcmp(dec, "..") ||
+		    !strcmp(dec, ".")) {
+			free(dec);
+			goto bad;
+		}
+		offs[r->nseg++] = b.len;
+		kvpt_buf_add(&b, dec, n + 1);
+		free(dec);
 	}
+	r->path = kvpt_buf_detach(&b);
+	for (k = 0; k < r->nseg; k++)
+		r->seg[k] = r->path + offs[k];
 	return 0;
+bad:
+	kvpt_buf_release(&b);
+	return -1;
 }
 
 static void authenticate(struct req *r)
@@ -568,6 +596,17 @@ static int origin_ok(struct req *r)
 	return o && !strcmp(o + 3, host);
 }
 
+static size_t headers_size(struct evhttp_request *ev)
+{
+	struct evkeyvalq *h = evhttp_request_get_input_headers(ev);
+	struct evkeyval *kv;
+	size_t n = 0;
+
+	TAILQ_FOREACH(kv, h, next)
+		n += strlen(kv->key) + strlen(kv->value) + 4;
+	return n;
+}
+
 static int parse_id(const char *s, int64_t *out)
 {
 	char *end;
@@ -613,11 +652,6 @@ void http_handle(struct evhttp_request *ev, void *arg)
 		reply_error(&r, 400, "bad_request", "bad request target");
 		return;
 	}
-	r.path = evhttp_uridecode(path, 0, NULL);
-	if (!r.path || strstr(path, "%00") || strstr(r.path, "..")) {
-		reply_error(&r, 404, "not_found", "no such resource");
-		goto out;
-	}
 	qs = uri ? evhttp_uri_get_query(uri) : NULL;
 	if (qs) {
 		if (evhttp_parse_query_str(qs, &query)) {
@@ -627,7 +661,12 @@ void http_handle(struct evhttp_request *ev, void *arg)
 		}
 		r.query = &query;
 	}
-	if (split_path(&r)) {
+	if (headers_size(ev) > SRV_MAX_HEADERS) {
+		reply_error(&r, 431, "too_large", "request headers are larger "
+			    "than %d KiB", SRV_MAX_HEADERS >> 10);
+		goto out;
+	}
+	if (split_path(&r, path)) {
 		reply_error(&r, 404, "not_found", "no such resource");
 		goto out;
 	}

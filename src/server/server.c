@@ -199,8 +199,8 @@ struct user *srv_user(struct server *s, int64_t id)
 	int i;
 
 	for (i = 0; i < s->nusers; i++)
-		if (s->users[i].id == id)
-			return &s->users[i];
+		if (s->users[i]->id == id)
+			return s->users[i];
 	return NULL;
 }
 
@@ -209,8 +209,8 @@ struct user *srv_user_by_name(struct server *s, const char *name)
 	int i;
 
 	for (i = 0; i < s->nusers; i++)
-		if (!strcmp(s->users[i].name, name))
-			return &s->users[i];
+		if (!strcmp(s->users[i]->name, name))
+			return s->users[i];
 	return NULL;
 }
 
@@ -219,7 +219,8 @@ struct user *srv_user_add(struct server *s, const struct kvpt_user_rec *r)
 	struct user *u;
 
 	XGROW(s->users, s->cap_users, (size_t)s->nusers + 1);
-	u = &s->users[s->nusers++];
+	u = xcalloc(1, sizeof(*u));	/* stays put: requests hold it */
+	s->users[s->nusers++] = u;
 	u->id = r->id;
 	u->name = xstrdup(r->name);
 	u->display = xstrdup(r->display ? r->display : r->name);
@@ -624,9 +625,10 @@ static void state_free(struct server *s)
 	s->nex = 0;
 	s->cap_ex = 0;
 	for (i = 0; i < s->nusers; i++) {
-		free(s->users[i].name);
-		free(s->users[i].display);
-		free(s->users[i].pass_hash);
+		free(s->users[i]->name);
+		free(s->users[i]->display);
+		free(s->users[i]->pass_hash);
+		free(s->users[i]);
 	}
 	free(s->users);
 	s->users = NULL;
@@ -847,6 +849,122 @@ out:
 	return rc;
 }
 
+/* demo accounts */
+
+struct demo_account {
+	const char *name, *display;
+	enum assign_kind kind;
+	int admin;
+	int player;		/* n-th most addressed role, from 1 */
+};
+
+static const struct demo_account demo_accounts[] = {
+	{ "quantri", "Quản trị hệ thống", AS_NONE, 1, 0 },
+	{ "daodien", "Trưởng ban Đạo diễn", AS_DIRECTOR, 0, 0 },
+	{ "dieuhanh", "Tổ điều hành", AS_CONTROLLER, 0, 0 },
+	{ "vaitap1", "Vai tập 1", AS_PLAYER, 0, 1 },
+	{ "vaitap2", "Vai tập 2", AS_PLAYER, 0, 2 },
+	{ "vaitap3", "Vai tập 3", AS_PLAYER, 0, 3 },
+	{ "danhgia", "Tổ đánh giá", AS_EVALUATOR, 0, 0 },
+	{ "quansat", "Ban Chỉ đạo (quan sát)", AS_OBSERVER, 0, 0 },
+};
+
+/* The role addressed by the n-th most injects (from 1), or -1. */
+static int nth_busiest_role(const struct kvpt_plan *p, int n)
+{
+	int *count = xcalloc((size_t)p->nroles + 1, sizeof(int));
+	int i, k, best = -1;
+
+	for (i = 0; i < p->nactivities; i++)
+		for (k = 0; k < p->activities[i].to.n; k++)
+			if (p->activities[i].to.v[k].idx >= 0)
+				count[p->activities[i].to.v[k].idx]++;
+	for (; n > 0; n--) {
+		best = -1;
+		for (i = 0; i < p->nroles; i++)
+			if (count[i] >= 0 && (best < 0 ||
+					      count[i] > count[best]))
+				best = i;
+		if (best < 0)
+			break;
+		count[best] = -1;
+	}
+	free(count);
+	return best;
+}
+
+static int demo_accounts_create(struct server *s, struct kvpt_buf *err)
+{
+	struct kvpt_store *st = s->store;
+	struct kvpt_buf msg = KVPT_BUF_INIT;
+	size_t i;
+	int x, rc;
+
+	if (s->nusers)
+		return 0;
+	rc = st->ops->begin(st, err);
+	kvpt_buf_adds(&msg, "demo accounts (passwords shown only now):\n");
+	for (i = 0; !rc && i < sizeof(demo_accounts) / sizeof(*demo_accounts);
+	     i++) {
+		const struct demo_account *d = &demo_accounts[i];
+		struct kvpt_user_rec u;
+		char pw[17], hash[KVPT_AUTH_HASH_MAX];
+
+		kvpt_auth_random_password(pw, 16);
+		if (kvpt_auth_hash_password(pw, hash)) {
+			kvpt_buf_adds(err, "cannot hash a password");
+			rc = KVPT_EIO;
+			break;
+		}
+		memset(&u, 0, sizeof(u));
+		u.name = d->name;
+		u.display = d->display;
+		u.pass_hash = hash;
+		u.admin = d->admin;
+		u.clearance = KVPT_CLASS_SECRET;
+		u.created_ms = srv_now_ms();
+		rc = st->ops->user_insert(st, &u, err);
+		if (rc)
+			break;
+		srv_user_add(s, &u);
+		kvpt_buf_addf(&msg, "  %-9s %s  %s", d->name, pw, d->display);
+		for (x = 0; !rc && x < s->nex && d->kind != AS_NONE; x++) {
+			struct exercise *e = s->ex[x];
+			struct kvpt_assignment_rec a;
+			char roles[300] = "[]";
+			int role = d->player ?
+				nth_busiest_role(e->plan, d->player) : -1;
+
+			if (d->player && role < 0)
+				continue;
+			if (role >= 0) {
+				snprintf(roles, sizeof(roles), "[\"%s\"]",
+					 e->plan->roles[role].id);
+				kvpt_buf_addf(&msg, "%s %s: %s", x ? "," : " —",
+					      e->code, e->plan->roles[role].id);
+			}
+			memset(&a, 0, sizeof(a));
+			a.exercise = e->id;
+			a.user = u.id;
+			a.kind = assign_names[d->kind];
+			a.roles = roles;
+			rc = st->ops->assignment_put(st, &a, err);
+			if (!rc)
+				rc = srv_assignment_set(e, u.id, d->kind,
+							roles, err);
+		}
+		kvpt_buf_addc(&msg, '\n');
+	}
+	if (!rc)
+		rc = st->ops->commit(st, err);
+	if (rc)
+		st->ops->rollback(st);
+	else
+		srv_log(s, "%s", msg.s);
+	kvpt_buf_release(&msg);
+	return rc;
+}
+
 static int listen_on(struct server *s, const char *spec, char *url,
 		     size_t urlsz, struct kvpt_buf *err)
 {
@@ -917,12 +1035,15 @@ int kvpt_server_run(const struct kvpt_server_opts *opts,
 	rc = state_load(s, err);
 	for (i = 0; !rc && i < opts->nplans; i++)
 		rc = add_plan_file(s, opts->plans[i], err);
+	if (!rc && opts->demo)
+		rc = demo_accounts_create(s, err);
 	if (rc)
 		goto out_state;
 
 	s->http = evhttp_new(s->base);
 	evhttp_set_max_body_size(s->http, (ev_ssize_t)SRV_MAX_BODY);
-	evhttp_set_max_headers_size(s->http, SRV_MAX_HEADERS);
+	/* past 4 × the limit evhttp cuts; below it, a JSON 431 */
+	evhttp_set_max_headers_size(s->http, 4 * SRV_MAX_HEADERS);
 	evhttp_set_timeout(s->http, 60);
 	evhttp_set_allowed_methods(s->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
 				   EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |

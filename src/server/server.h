@@ -20,6 +20,10 @@ struct kvpt_server_opts {
 	int nplans;
 	const char *openapi;		/* path of docs/openapi.json, or NULL */
 	int synchronous_normal;		/* store: synchronous=NORMAL */
+	/* Create demo accounts (when the store has no user yet) with
+	 * random passwords, assigned in every exercise, and tell them
+	 * through log once. */
+	int demo;
 	/* Called once the server listens, with the URL it serves. */
 	void (*ready)(void *user, const char *url);
 	void *ready_user;

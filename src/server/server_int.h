@@ -156,7 +156,7 @@ struct server {
 	char *openapi;		/* the document served, or NULL */
 	size_t openapi_len;
 
-	struct user *users;
+	struct user **users;
 	int nusers;
 	size_t cap_users;
 	struct session *sessions[SESSION_BUCKETS];
@@ -305,6 +305,8 @@ void api_users_patch(struct req *r);
 void api_audit(struct req *r);
 json_t *user_json(const struct user *u);
 int clearance_parse(const char *s);
+/* The API id of a classification mark or clearance: none, mat… */
+const char *clearance_id(int c);
 
 /* api_exercises.c */
 void api_exercises_list(struct req *r);
@@ -319,7 +321,7 @@ json_t *assignment_json(const struct exercise *x, const struct assignment *a);
 json_t *clock_json(const struct exercise *x);
 const char *exercise_status(const struct exercise *x);
 void diags_json_add(json_t *arr, const struct kvpt_diags *d,
-		    const char **files, int only_errors);
+		    const char **files, int nfiles, int only_errors);
 
 /* api_run.c */
 void api_control(struct req *r);
