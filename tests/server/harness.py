@@ -64,8 +64,9 @@ class Server:
                        capture_output=True)
 
     def start(self):
+        # a restart keeps the port, so clients reconnect as browsers do
         cmd = [self.kvpt, "serve", "--db", self.db, "--listen",
-               "127.0.0.1:0"] + self.extra
+               "127.0.0.1:%d" % (self.port or 0)] + self.extra
         for p in self.plans:
             cmd += ["--plan", p]
         self.log = open(os.path.join(self.tmp, "server.log"), "ab")
