@@ -742,20 +742,17 @@ void api_observations_list(struct req *r)
 
 /* reading */
 
-void api_state(struct req *r)
+/* The part of GET …/state after the clock, kept until the next event. */
+static void state_rest(struct exercise *x)
 {
-	struct exercise *x = r->x;
 	const struct kvpt_plan *p = x->plan;
 	const struct kvpt_engine_counters *c;
-	json_t *states = json_array();
+	json_t *states = json_array(), *o;
+	char *text;
 	int m, b;
 
-	if (!r->as) {
-		json_decref(states);
-		reply_error(r, 403, "forbidden", "you have no assignment in "
-			    "this exercise");
+	if (x->state_cache && x->state_at == x->nfeed)
 		return;
-	}
 	for (m = 0; m < p->nmachines; m++) {
 		for (b = 0; b < p->nbodies; b++) {
 			int st = kvpt_engine_body_state(x->eng, m, b);
@@ -769,16 +766,49 @@ void api_state(struct req *r)
 		}
 	}
 	c = kvpt_engine_counters(x->eng);
-	reply_json(r, 200, json_pack(
-		"{s:o,s:s,s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}}",
-		"clock", clock_json(x), "status", exercise_status(x),
-		"states", states, "counters",
+	o = json_pack(
+		"{s:s,s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}}",
+		"status", exercise_status(x), "states", states, "counters",
 		"released", (json_int_t)c->released, "met", (json_int_t)c->met,
 		"missed", (json_int_t)c->missed, "late", (json_int_t)c->late,
 		"actions", (json_int_t)c->actions, "refused",
 		(json_int_t)c->refused, "transitions",
 		(json_int_t)c->transitions, "issued", (json_int_t)c->issued,
-		"events", (json_int_t)x->ncommitted));
+		"events", (json_int_t)x->nfeed);
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	free(x->state_cache);
+	/* "{…}" without its opening brace, to follow the clock */
+	x->state_len = strlen(text) - 1;
+	x->state_cache = xmalloc(x->state_len + 1);
+	memcpy(x->state_cache, text + 1, x->state_len + 1);
+	free(text);
+	x->state_at = x->nfeed;
+}
+
+void api_state(struct req *r)
+{
+	struct exercise *x = r->x;
+	struct kvpt_buf b = KVPT_BUF_INIT;
+	json_t *clock;
+	char *ct;
+
+	if (!r->as) {
+		reply_error(r, 403, "forbidden", "you have no assignment in "
+			    "this exercise");
+		return;
+	}
+	state_rest(x);
+	clock = clock_json(x);
+	ct = json_dumps(clock, JSON_COMPACT);
+	json_decref(clock);
+	kvpt_buf_adds(&b, "{\"clock\":");
+	kvpt_buf_adds(&b, ct);
+	kvpt_buf_addc(&b, ',');
+	kvpt_buf_add(&b, x->state_cache, x->state_len);
+	free(ct);
+	reply_raw(r, 200, "application/json; charset=utf-8", b.s, b.len);
+	kvpt_buf_release(&b);
 }
 
 int inject_visible(const struct exercise *x, const struct user *u,

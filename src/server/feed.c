@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 
 void feed_entry_release(struct feed_entry *f)
 {
@@ -303,7 +304,17 @@ int feed_visible(const struct exercise *x, const struct user *u,
 	}
 }
 
-/* streams */
+/* streams
+ *
+ * Once a stream's headers are sent, kvpt writes its chunks itself: straight
+ * to the socket with one writev when nothing is queued (the common case of
+ * a live event: one system call per client), else appended to the
+ * connection's output, which libevent flushes.  A catch-up is sent in
+ * slices: the next slice goes when the output has drained (evhttp calls
+ * sse_drained then), so a client far behind holds little memory. */
+
+#define SSE_SLICE ((size_t)32 << 10)
+#define SSE_IOV 64
 
 static void sse_free(struct sse_client *c, int finish)
 {
@@ -321,37 +332,88 @@ static void sse_closed_cb(struct evhttp_connection *evcon, void *arg)
 	sse_free(arg, 0);
 }
 
-/* Send c every visible committed entry it has not had. */
+/* Send iov[0..n) (total bytes) as one HTTP chunk. */
+static void sse_write(struct sse_client *c, struct iovec *iov, int n,
+		      size_t total)
+{
+	struct bufferevent *bev = evhttp_connection_get_bufferevent(c->evcon);
+	struct evbuffer *out = bufferevent_get_output(bev);
+	char head[24];
+	size_t done = 0, off;
+	ssize_t w;
+	int k;
+
+	snprintf(head, sizeof(head), "%zx\r\n", total);
+	iov[0].iov_base = head;
+	iov[0].iov_len = strlen(head);
+	iov[n - 1].iov_base = (void *)"\r\n";
+	iov[n - 1].iov_len = 2;
+	if (!evbuffer_get_length(out)) {
+		w = writev(bufferevent_getfd(bev), iov, n);
+		if (w > 0)
+			done = (size_t)w;
+	}
+	for (k = 0; k < n; k++) {
+		if (done >= iov[k].iov_len) {
+			done -= iov[k].iov_len;
+			continue;
+		}
+		off = done;
+		done = 0;
+		bufferevent_write(bev, (char *)iov[k].iov_base + off,
+				  iov[k].iov_len - off);
+	}
+}
+
+/* Send c the visible committed entries it has not had, a slice at a
+ * time. */
 static void sse_catch_up(struct sse_client *c)
 {
 	struct exercise *x = c->x;
 	struct server *s = x->srv;
 	const struct user *u = srv_user(s, c->user);
 	const struct assignment *a = srv_assignment(x, c->user);
-	struct evbuffer *out;
 	struct bufferevent *bev;
-	size_t i;
+	struct evbuffer *out;
+	struct iovec iov[SSE_IOV + 2];
 
 	if (!a || !u || u->disabled) {
 		sse_free(c, 1);
 		return;
 	}
-	if (c->next_idx >= x->ncommitted)
-		return;
-	out = evbuffer_new();
-	for (i = c->next_idx; i < x->ncommitted; i++)
-		if (feed_visible(x, u, a, &x->feed[i]))
-			evbuffer_add(out, x->feed[i].sse, x->feed[i].sse_len);
-	c->next_idx = x->ncommitted;
-	if (evbuffer_get_length(out))
-		evhttp_send_reply_chunk(c->req, out);
-	evbuffer_free(out);
 	bev = evhttp_connection_get_bufferevent(c->evcon);
-	if (bev && evbuffer_get_length(bufferevent_get_output(bev)) >
-		   SRV_SSE_MAX_QUEUED) {
-		/* too slow to follow: it reconnects with Last-Event-ID */
-		sse_free(c, 1);
+	out = bufferevent_get_output(bev);
+	while (c->next_idx < x->ncommitted) {
+		size_t queued = evbuffer_get_length(out), total = 0;
+		int n = 1;
+
+		if (queued > SRV_SSE_MAX_QUEUED) {
+			/* too slow to follow: it reconnects with
+			 * Last-Event-ID */
+			sse_free(c, 1);
+			return;
+		}
+		if (queued >= SSE_SLICE)
+			return;		/* sse_drained goes on */
+		while (c->next_idx < x->ncommitted && n <= SSE_IOV &&
+		       total < SSE_SLICE) {
+			const struct feed_entry *f = &x->feed[c->next_idx++];
+
+			if (!feed_visible(x, u, a, f))
+				continue;
+			iov[n].iov_base = f->sse;
+			iov[n].iov_len = f->sse_len;
+			total += f->sse_len;
+			n++;
+		}
+		if (total)
+			sse_write(c, iov, n + 1, total);
 	}
+}
+
+static void sse_drained(struct evhttp_connection *evcon, void *arg)
+{
+	sse_catch_up(arg);
 }
 
 void feed_publish(struct exercise *x)
@@ -414,10 +476,11 @@ void sse_open(struct req *r)
 	evhttp_send_reply_start(r->ev, 200, "OK");
 	r->answered = 1;
 	{
+		/* the only chunk evhttp frames; it registers sse_drained */
 		struct evbuffer *hello = evbuffer_new();
 
 		evbuffer_add_printf(hello, "retry: 2000\n\n");
-		evhttp_send_reply_chunk(r->ev, hello);
+		evhttp_send_reply_chunk_with_cb(r->ev, hello, sse_drained, c);
 		evbuffer_free(hello);
 	}
 	sse_catch_up(c);
@@ -432,12 +495,12 @@ void sse_ping_all(struct server *s)
 		struct sse_client *c, *next;
 
 		for (c = x->subs.next; c != &x->subs; c = next) {
-			struct evbuffer *b = evbuffer_new();
+			struct iovec iov[3];
 
 			next = c->next;
-			evbuffer_add(b, ": ping\n\n", 8);
-			evhttp_send_reply_chunk(c->req, b);
-			evbuffer_free(b);
+			iov[1].iov_base = (void *)": ping\n\n";
+			iov[1].iov_len = 8;
+			sse_write(c, iov, 3, 8);
 		}
 	}
 }

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <time.h>
@@ -505,6 +506,7 @@ static void exercise_free(struct exercise *x)
 	if (x->plan)
 		kvpt_plan_free(x->plan);
 	kvpt_buf_release(&x->line);
+	free(x->state_cache);
 	free(x->code);
 	free(x->name);
 	free(x->bundle);
@@ -973,31 +975,64 @@ static int listen_on(struct server *s, const char *spec, char *url,
 	struct evhttp_bound_socket *bs;
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
+	struct addrinfo hints, *ai;
+	char portstr[16];
 	long port;
 	char *end;
+	int fd;
 
 	if (!colon || (size_t)(colon - spec) >= sizeof(host)) {
 		kvpt_buf_addf(err, "--listen %s: expected ADDR:PORT", spec);
 		return KVPT_EINVAL;
 	}
-	memcpy(host, spec, (size_t)(colon - spec));
-	host[colon - spec] = '\0';
+	if (spec[0] == '[' && colon > spec && colon[-1] == ']') {
+		memcpy(host, spec + 1, (size_t)(colon - spec) - 2);
+		host[colon - spec - 2] = '\0';
+	} else {
+		memcpy(host, spec, (size_t)(colon - spec));
+		host[colon - spec] = '\0';
+	}
 	port = strtol(colon + 1, &end, 10);
 	if (*end || port < 0 || port > 65535 || end == colon + 1) {
 		kvpt_buf_addf(err, "--listen %s: bad port", spec);
 		return KVPT_EINVAL;
 	}
-	bs = evhttp_bind_socket_with_handle(s->http, host, (uint16_t)port);
+	/* our own socket, for a backlog as deep as the system allows (a
+	 * command post's browsers reconnect all at once) */
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	snprintf(portstr, sizeof(portstr), "%ld", port);
+	if (getaddrinfo(host, portstr, &hints, &ai)) {
+		kvpt_buf_addf(err, "--listen %s: unknown address", spec);
+		return KVPT_EINVAL;
+	}
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
+	if (fd >= 0 && (evutil_make_listen_socket_reuseable(fd) ||
+			bind(fd, ai->ai_addr, ai->ai_addrlen) ||
+			listen(fd, SOMAXCONN))) {
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(ai);
+	bs = fd >= 0 ? evhttp_accept_socket_with_handle(s->http, fd) : NULL;
 	if (!bs) {
 		kvpt_buf_addf(err, "cannot listen on %s: %s", spec,
 			      strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return KVPT_EIO;
 	}
-	if (getsockname(evhttp_bound_socket_get_fd(bs),
-			(struct sockaddr *)&ss, &sl) == 0 &&
-	    ss.ss_family == AF_INET)
-		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	snprintf(url, urlsz, "http://%s:%ld/", host, port);
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
+		if (ss.ss_family == AF_INET)
+			port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		else if (ss.ss_family == AF_INET6)
+			port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	}
+	snprintf(url, urlsz, strchr(host, ':') ? "http://[%s]:%ld/"
+						 : "http://%s:%ld/", host, port);
 	return 0;
 }
 
@@ -1026,7 +1061,16 @@ int kvpt_server_run(const struct kvpt_server_opts *opts,
 	rc = kvpt_store_open(opts->db, &so, &s->store, err);
 	if (rc)
 		goto out_free;
-	s->base = event_base_new();
+	{
+		/* coalesce the add/remove of write interest that every
+		 * answer makes within one iteration: fewer epoll_ctl calls */
+		struct event_config *cfg = event_config_new();
+
+		event_config_set_flag(cfg,
+				      EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+		s->base = event_base_new_with_config(cfg);
+		event_config_free(cfg);
+	}
 	if (!s->base) {
 		kvpt_buf_adds(err, "cannot create the event loop");
 		rc = KVPT_EIO;

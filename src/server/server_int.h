@@ -125,6 +125,10 @@ struct exercise {
 	int nextra_att;
 	struct kvpt_buf line;
 	int store_failed;	/* an append failed in this batch */
+
+	/* GET …/state after the clock, as of feed entry state_at */
+	char *state_cache;
+	size_t state_len, state_at;
 };
 
 /* A request answered once the batch it wrote to is committed. */
