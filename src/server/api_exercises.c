@@ -290,11 +290,35 @@ void api_exercise_get(struct req *r)
 	reply_json(r, 200, o);
 }
 
+/* The highest classification mark of anything in the plan. */
+static int plan_mark(const struct kvpt_plan *p)
+{
+	int m = p->ex.classification, i;
+
+	for (i = 0; i < p->nactivities; i++)
+		if ((int)p->activities[i].classification > m)
+			m = p->activities[i].classification;
+	for (i = 0; i < p->ndocuments; i++)
+		if ((int)p->documents[i].classification > m)
+			m = p->documents[i].classification;
+	return m;
+}
+
+/* The whole plan and log go only to staff cleared for all they hold. */
 static int may_read_plan(struct req *r)
 {
+	int mark;
+
 	if (!is_staff(r->as)) {
 		reply_error(r, 403, "forbidden", "only the directing staff "
 			    "and evaluators may export the plan and log");
+		return 0;
+	}
+	mark = plan_mark(r->x->plan);
+	if (r->user->clearance < mark) {
+		reply_error(r, 403, "forbidden", "the plan holds items marked "
+			    "%s; your clearance is lower",
+			    kvpt_enum_vi(kvpt_classifications, mark));
 		return 0;
 	}
 	return 1;

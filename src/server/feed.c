@@ -467,9 +467,7 @@ void sse_open(struct req *r)
 	x->subs.prev->next = c;
 	x->subs.prev = c;
 	x->nsubs++;
-	evhttp_remove_header(h, "Content-Type");
-	evhttp_add_header(h, "Content-Type", "text/event-stream; "
-			  "charset=utf-8");
+	http_common_headers(r->ev, "text/event-stream; charset=utf-8");
 	evhttp_add_header(h, "X-Accel-Buffering", "no");
 	evhttp_connection_set_timeout(c->evcon, 7 * 24 * 3600);
 	evhttp_connection_set_closecb(c->evcon, sse_closed_cb, c);

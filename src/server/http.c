@@ -21,7 +21,7 @@
 
 /* answers */
 
-static void common_headers(struct evhttp_request *ev, const char *ctype)
+void http_common_headers(struct evhttp_request *ev, const char *ctype)
 {
 	struct evkeyvalq *h = evhttp_request_get_output_headers(ev);
 
@@ -106,7 +106,7 @@ void reply_raw(struct req *r, int status, const char *ctype,
 
 	if (r->answered)
 		return;
-	common_headers(r->ev, ctype);
+	http_common_headers(r->ev, ctype);
 	evbuffer_add(b, data, len);
 	send_now_or_later(r, status, b);
 }

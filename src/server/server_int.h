@@ -293,6 +293,8 @@ const char *req_header(struct req *r, const char *name);
 void req_audit(struct req *r, const char *action, json_t *detail);
 /* Open the batch for a change; on failure answers 503 and returns -1. */
 int req_write(struct req *r);
+/* Content type and the security headers every answer carries. */
+void http_common_headers(struct evhttp_request *ev, const char *ctype);
 void http_set_cookie(struct req *r, const char *token, int64_t max_age_s);
 /* Write the audit record (if any) and make sure r is answered. */
 void req_finish(struct req *r);

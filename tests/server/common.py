@@ -26,6 +26,7 @@ INJECT_TO = {"th-01": {"cht-qs"}, "th-02": {"ct-ubnd"}, "th-03": {"cht-qs"},
              "th-04": {"cht-qs", "ct-ubnd"}, "th-05": {"cht-qs"},
              "th-06": {"bi-thu"}}
 CLASSIFIED = {"th-03"}
+CLASSIFIED_DOCS = {"kh-phong-thu"}
 EXPECTATION_INJECT = {"th-01-tn": "th-01", "th-01-bc": "th-01",
                       "th-02-qd": "th-02", "th-02-tt": "th-02",
                       "th-03-tn": "th-03", "th-04-tn": "th-04",

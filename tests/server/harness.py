@@ -234,6 +234,7 @@ class Stream:
         self.headers = {k.lower(): v for k, v in self.resp.getheaders()}
         self.q = queue.Queue()
         self.closed = False
+        self.comments = []      # comment lines (": ping") as received
         if self.status == 200:
             # No read timeout from here on: idle streams are normal.
             self.conn.sock.settimeout(None)
@@ -256,6 +257,7 @@ class Stream:
                     eid, etype, data = None, "message", []
                     continue
                 if line.startswith(":"):
+                    self.comments.append((time.time(), line))
                     continue
                 k, _, v = line.partition(":")
                 v = v[1:] if v.startswith(" ") else v

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import tempfile
+import time
 
 from common import (Checker, FIXTURE, FIXTURE_CODE, PW, ROLE_A, ROLE_B,
                     Server, kvpt_binary, kvpt_check_json, upload_plan,
@@ -56,6 +57,11 @@ def step_health_login(srv):
             and isinstance(body.get("expires_ms"), int),
             "login answer {user (admin), csrf, expires_ms}", short(body))
     C.check(admin.cookie is not None, "login sets the kvpt_session cookie")
+    if isinstance(body, dict) and isinstance(body.get("expires_ms"), int):
+        left = body["expires_ms"] - time.time() * 1000
+        C.check(abs(left - 43200000) < 120000,
+                "expires_ms is 12 h from now (Max-Age=43200)",
+                "%.0f s from now" % (left / 1000))
     st, me = admin.get("/api/me")
     C.status((st, me), 200, "GET /api/me admin")
     C.check(isinstance(me, dict) and me.get("user", {}).get("name") ==
@@ -102,7 +108,22 @@ def step_users(srv):
         else None
     C.check(names == sorted(["admin"] + list(USERS)),
             "GET /api/users lists admin and the 6 new users", names)
-    # PATCH: display and clearance; the user can then log in.
+    # PATCH: a new password replaces the old one.
+    uid = S["users"]["pb"]["id"]
+    st, u = admin.patch("/api/users/%s" % uid, {"password": "mat-khau-moi-2025"})
+    C.status((st, u), 200, "PATCH /api/users/{u} password")
+    C.check(srv.client().post("/api/login", {
+        "user": "pb", "password": PW % "pb"})[0] == 401,
+        "the old password no longer logs in")
+    C.check(srv.client().post("/api/login", {
+        "user": "pb", "password": "mat-khau-moi-2025"})[0] == 200,
+        "the new password logs in")
+    admin.patch("/api/users/%s" % uid, {"password": PW % "pb"})
+    C.error(admin.patch("/api/users/%s" % uid, {"password": "ngan"}), 400,
+            "bad_request", "PATCH a password of 4 characters")
+    C.error(admin.patch("/api/users/999999", {"display": "x"}), 404,
+            "not_found", "PATCH a user that does not exist")
+    # PATCH: display; the user can then log in.
     uid = S["users"]["ob"]["id"]
     st, u = admin.patch("/api/users/%s" % uid, {"display": "Vũ Thị Nga (QS)"})
     C.status((st, u), 200, "PATCH /api/users/{u} display")
@@ -267,6 +288,12 @@ def step_control(srv):
     C.error(ctl("jump", {"to": "thứ hai"}), 400, "bad_request",
             "jump to an unreadable time")
     evs = all_events("dir")
+    order = [(e.get("type"), e["event"].get("t")) for e in evs
+             if e.get("type") in ("inject.released", "clock.jumped")]
+    C.check(order == [("inject.released", 27000000),
+                      ("clock.jumped", 27300000)],
+            "what fell due happened first, at its own time: th-01 at "
+            "N 07:30, then clock.jumped to N 07:35", order)
     rel = [e for e in evs if e.get("type") == "inject.released"]
     C.check([(e["event"].get("inject"), e["event"].get("how"))
              for e in rel] == [("th-01", "scheduled")],
@@ -326,6 +353,7 @@ def all_events(who):
 
 def step_player(srv):
     pa = S["c"]["pa"]
+    S["n_actions"] = 4      # the 201 actions below
     st, inj = pa.get(X("/injects"))
     C.status((st, inj), 200, "player A: GET injects")
     ids = sorted(i.get("id") for i in inj) if isinstance(inj, list) else inj
@@ -354,6 +382,20 @@ def step_player(srv):
             and isinstance(bc.get("at"), int),
             "th-01-bc is met {id, inject, kind report, by, status met, "
             "deadline, at}", short(bc))
+    st, all_exps = S["c"]["dir"].get(X("/expectations"))
+    bad = [(e.get("id"), k, e.get(k)) for e in all_exps for k in
+           ("deadline", "at") if e.get(k) is not None and
+           not isinstance(e[k], int)]
+    C.check(not bad, "expectations: deadline/at are times, or null/absent",
+            bad[:4])
+    st, all_inj = S["c"]["dir"].get(X("/injects"))
+    bad = [(i.get("id"), "released_at", i.get("released_at"))
+           for i in all_inj if i.get("status") == "released" and
+           not isinstance(i.get("released_at"), int) or
+           i.get("status") != "released" and
+           i.get("released_at") is not None]
+    C.check(not bad, "injects: released_at is a time once released, "
+            "null/absent before", bad[:4])
     C.check(set(by_id) == {"th-01-tn", "th-01-bc", "th-04-tn"} or
             set(by_id) == {"th-01-tn", "th-01-bc"},
             "player A sees only its roles' expectations", sorted(by_id))
@@ -432,6 +474,12 @@ def step_observation(srv):
             obs.get("text") == text,
             "201 {event, observation {criterion, score, text…}}",
             short(body))
+    st, clk = S["c"]["dir"].get(X("/state"))
+    C.check(isinstance(obs, dict) and isinstance(obs.get("t"), int) and
+            abs(obs["t"] - clk["clock"]["t"]) < 60000 and
+            obs.get("t_text", "").startswith("N 07:3"),
+            "the observation is stamped with the exercise time (t, t_text)",
+            short(obs))
     C.error(ev.post(X("/observations"), {"criterion": "lanh-dao",
                                          "score": "Xuất sắc"}),
             400, "bad_request", "score outside the plan's scale")
@@ -572,10 +620,24 @@ def step_audit(srv):
     for word in ("login", "user", "exercise", "assign", "control", "action",
                  "observation", "attachment"):
         C.check(word in acts, "audit has an entry about %s" % word, acts[:400])
-    ctl_n = sum(1 for a in lst if "control" in str(a.get("action")) and
-                a.get("exercise") == S["x"] and a.get("status") == 200)
-    C.check(ctl_n >= 10, "audit: one entry per successful control op "
-            "(>= 10)", ctl_n)
+    def n(word, status):
+        return sum(1 for a in lst if word in str(a.get("action")) and
+                   a.get("status") == status)
+    # The changes made by the steps above, one entry each.
+    for word, status, want in (("control", 200, 10), ("assign", 200, 6),
+                               ("observation", 201, 1),
+                               ("attachment", 201, 1),
+                               ("exercise", 201, 1)):
+        C.check(n(word, status) == want, "audit: %d successful %s "
+                "entries" % (want, word), n(word, status))
+    n_act = sum(1 for a in lst if (a.get("action") == "action" or
+                                   str(a.get("action")).startswith("action."))
+                and a.get("status") == 201)
+    C.check(n_act == S.get("n_actions"), "audit: one entry per action "
+            "answered 201 (%s)" % S.get("n_actions"), n_act)
+    C.check(all(a.get("exercise") == S["x"] for a in lst
+                if "control" in str(a.get("action"))),
+            "audit: control entries name the exercise")
     fails = [a for a in lst if "login" in str(a.get("action")) and
              a.get("status") == 401]
     bad = srv.client()
@@ -587,8 +649,13 @@ def step_audit(srv):
             "a failed login is audited with its user name",
             short(lst2))
     del fails
-    C.error(admin.request("DELETE", "/api/audit"), 405,
-            "method_not_allowed", "DELETE /api/audit")
+    for m in ("DELETE", "POST", "PUT", "PATCH"):
+        C.error(admin.request(m, "/api/audit", {} if m != "DELETE" else None),
+                405, "method_not_allowed", "%s /api/audit" % m)
+    st, page = admin.get("/api/audit?after=%d&limit=2" % seqs[2])
+    C.check(st == 200 and [a.get("seq") for a in page] == seqs[3:5],
+            "audit?after=S&limit=2: the next two entries",
+            short(page))
 
 
 def step_logout(srv):
@@ -602,6 +669,10 @@ def step_logout(srv):
             "the old cookie after logout")
     C.error(old.get(X("/state")), 401, "unauthenticated",
             "the old cookie on an exercise endpoint")
+    st, lst = S["admin"].get("/api/audit?after=0&limit=1000")
+    C.check(st == 200 and any("logout" in str(a.get("action")) and
+                              a.get("user_name") == "pa" for a in lst),
+            "the logout is audited")
     # Disabling a user ends their sessions.
     ob = S["c"]["ob"]
     st, u = S["admin"].patch("/api/users/%s" % S["users"]["ob"]["id"],
@@ -614,7 +685,33 @@ def step_logout(srv):
     C.check(st == 401, "a disabled user cannot log in", "%s" % st)
 
 
+def step_serve_broken_plan():
+    d = tempfile.mkdtemp(prefix="kvpt-srv-")
+    with open(FIXTURE, encoding="utf-8") as f:
+        broken = f.read().replace("to: ct-ubnd\n", "to: ct-ubndx\n", 1)
+    path = os.path.join(d, "broken.yaml")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(broken)
+    try:
+        r = subprocess.run([KVPT, "serve", "--db", os.path.join(d, "k.db"),
+                            "--listen", "127.0.0.1:0", "--plan", path],
+                           capture_output=True, text=True, timeout=20)
+        C.check(r.returncode != 0 and "listening" not in r.stdout,
+                "kvpt serve --plan with errors does not start",
+                "rc %s stdout %r" % (r.returncode, r.stdout[:200]))
+        want = kvpt_check_json(KVPT, broken, "broken.yaml")
+        d0 = want["diagnostics"][0]
+        pos = ":%d:%d:" % (d0["line"], d0["col"])
+        C.check(pos in r.stderr and "[unknown-role]" in r.stderr,
+                "... and prints the checker's diagnostic (broken.yaml%s "
+                "… [unknown-role])" % pos, r.stderr[-400:])
+    except subprocess.TimeoutExpired:
+        C.check(False, "kvpt serve --plan with errors does not start",
+                "still running after 20 s")
+
+
 def main():
+    C.section("kvpt serve --plan with a broken plan", step_serve_broken_plan)
     with Server(KVPT) as srv:
         C.section("health, login, me", step_health_login, srv)
         C.section("users", step_users, srv)

@@ -9,7 +9,8 @@ never reaches an uncleared user), CSRF, and ids of another exercise.
 
 import itertools
 
-from common import (Checker, CLASSIFIED, EXPECTATION_INJECT, FIXTURE_CODE,
+from common import (Checker, CLASSIFIED, CLASSIFIED_DOCS,
+                    EXPECTATION_INJECT, FIXTURE_CODE,
                     INJECT_TO, PW, ROLE_A, ROLE_B, Server, World, ev_inject,
                     kvpt_binary, short, upload_plan, variant_plan)
 from harness import Client, quote_name
@@ -23,15 +24,17 @@ C = Checker("test_authz")
 # one the qualification allows), – 403 forbidden.  Two more columns follow
 # from the text under the table: a user with no assignment in the exercise
 # gets 404 on anything inside it (403 on the administrators' endpoints), an
-# anonymous client 401 everywhere.
+# anonymous client 401 everywhere.  The plan and the log go whole only to
+# staff cleared for the plan's highest mark: this controller (ctl) is not
+# cleared, so both are 403 for it (checked on its own below).
 #
 # endpoint                              admin dir  ctl  player eval obs
 MATRIX = """
 GET /api/exercises                       ✓    ✓    ✓    ✓     ✓    ✓
 POST /api/exercises                      ✓    –    –    –     –    –
 GET /api/exercises/{x}                   ✓    ✓    ✓    ✓     ✓    ✓
-GET …/plan                               –    ✓    ✓    –     ✓    –
-GET …/log                                –    ✓    ✓    –     ✓    –
+GET …/plan                               –    ✓    –    –     ✓    –
+GET …/log                                –    ✓    –    –     ✓    –
 GET …/assignments                        ✓    ✓    –    –     –    –
 PUT …/assignments/{u}                    ✓    ✓    –    –     –    –
 PUT …/assignments/{u} (a director)       ✓    –    –    –     –    –
@@ -221,6 +224,8 @@ def step_setup():
             ("pa", {"kind": "transition", "role": ROLE_A,
                     "machine": "readiness", "body": "bchqs-xa",
                     "state": "full"}),
+            ("pa", {"kind": "document", "role": ROLE_A,
+                    "document": "kh-phong-thu"}),
             ("pb", {"kind": "acknowledge", "role": ROLE_B, "inject": "th-02"}),
             ("pb", {"kind": "document", "role": ROLE_B,
                     "doc_type": "decision", "text": "QĐ số 12"}),
@@ -272,6 +277,10 @@ def step_matrix():
                 "%s as an admin assigned observer" % name)
     C.status(REQUESTS["GET …/assignments"][0](W.c("adm2")), 200,
              "GET …/assignments as an admin assigned observer")
+    st, lst = W.admin.get(X("/assignments"))
+    names = [a.get("name") for a in lst] if isinstance(lst, list) else []
+    C.check(sorted(names) == sorted(set(names)) and "spare" in names,
+            "after many PUTs each user has one assignment", names)
     # A player acting for a role not theirs; a user patching themselves.
     C.error(W.act("pa", {"kind": "acknowledge", "role": ROLE_B,
                          "inject": "th-04"}), 403, "forbidden",
@@ -282,6 +291,13 @@ def step_matrix():
     C.error(W.c("dir").put(X("/assignments/%s" % W.uid("dir")),
                            {"kind": "observer"}), 403, "forbidden",
             "a director changing their own (director) assignment")
+    C.error(W.c("dir").put(X("/assignments/%s" % W.uid("dir2")),
+                           {"kind": "observer"}), 403, "forbidden",
+            "a director demoting another director")
+    st, hdrs, raw = W.c("pa-nc").raw("GET", X("/attachments/%s" %
+                                             S["att_pa"]))
+    C.check(st == 200, "player A' (same role) reads the attachment of an "
+            "action it sees", "%s %s" % (st, short(raw)))
     # Another player's attachment (not visible to player B).
     st, hdrs, raw = W.c("pb").raw("GET", X("/attachments/%s" % S["att_pa"]))
     C.check(st in (403, 404), "player B reading player A's attachment -> "
@@ -323,6 +339,10 @@ def forbidden_entry(who, e):
     cleared = USERS[who][1] != "none"
     if inj in CLASSIFIED and not cleared:
         return "classified inject %s to an uncleared user" % inj
+    if t == "document.issued" and ev.get("document") in CLASSIFIED_DOCS \
+            and not cleared:
+        return "classified document %s to an uncleared user" % \
+            ev.get("document")
     if who in ("pa", "pa-nc", "pb"):
         roles = set(USERS[who][3])
         if t == "observation":
@@ -413,6 +433,31 @@ def step_visibility():
     C.check(any(e.get("type") in ("exercise.started", "clock.jumped")
                 for e in S["feeds"]["ob"]),
             "the observer's feed has the public clock events")
+    for who in ("pa", "ev"):
+        C.check(any(e.get("type") == "document.issued" and
+                    (e.get("event") or {}).get("document") == "kh-phong-thu"
+                    for e in S["feeds"][who]),
+                "%s (cleared) gets the Mật document.issued" % who)
+    # The plan and the log whole, for an uncleared controller: refused,
+    # naming the mark, so no classified text can leak through them.
+    import json
+    for path in ("/plan", "/log"):
+        st, body = W.c("ctl").get(X(path))
+        C.check(st == 403 and "Mật" in json.dumps(body, ensure_ascii=False),
+                "GET …%s as the uncleared controller: 403 naming the mark"
+                % path, "%s %s" % (st, str(body)[:120]))
+    st, plan = W.c("dir").get(X("/plan"))
+    C.check(st == 200 and "Bãi Lở" in json.dumps(plan, ensure_ascii=False),
+            "GET …/plan as the cleared director has th-03's text")
+    C.check(any(e.get("type", "").startswith("expectation.")
+                for e in S["feeds"]["ob"]),
+            "the observer's feed has expectation outcomes")
+    for who in ("ob", "pa"):
+        C.check(any(e.get("type") == "document.issued" and
+                    (e.get("event") or {}).get("by") == ROLE_B
+                    for e in S["feeds"][who]),
+                "%s gets role B's unclassified document.issued (public)"
+                % who)
     C.check(any(e.get("type") == "state.changed"
                 for e in S["feeds"]["pa"]),
             "player A sees the public state.changed of role B's move")

@@ -38,14 +38,13 @@ def X(path=""):
     return "/api/exercises/%s%s" % (W.x, path)
 
 
-def worker(n, stop, acked, errors):
-    who, role, inject = (("pa", ROLE_A, "th-01") if n % 2 == 0
-                         else ("pb", ROLE_B, "th-02"))
-    try:
-        c = W.srv.login(who, PW % who)
-    except Exception as e:  # noqa: BLE001
-        errors.append("login %s: %s" % (who, e))
-        return
+def who_of(n):
+    return (("pa", ROLE_A, "th-01") if n % 2 == 0
+            else ("pb", ROLE_B, "th-02"))
+
+
+def worker(n, c, stop, acked, errors):
+    who, role, inject = who_of(n)
     i = 0
     while not stop.is_set():
         text = "crash-%d-%d Báo cáo lần %d" % (n, i, i)
@@ -66,8 +65,7 @@ def worker(n, stop, acked, errors):
 def step_setup(srv):
     global W
     W = World(srv, users=USERS)
-    for op, obj in (("start", None), ("jump", {"to": "N 08:28"}),
-                    ("speed", {"speed": SPEED})):
+    for op, obj in (("start", None), ("jump", {"to": "N 08:28"})):
         st, body = W.ctl(op, obj)
         C.status((st, body), 200, "director: %s" % op)
 
@@ -75,7 +73,14 @@ def step_setup(srv):
 def step_load_and_kill(srv):
     stop = threading.Event()
     acked, errors = [], []
-    threads = [threading.Thread(target=worker, args=(n, stop, acked, errors),
+    # Every client logs in first (its own session), then the load starts.
+    clients = [srv.login(who_of(n)[0], PW % who_of(n)[0])
+               for n in range(THREADS)]
+    # th-03 falls due at N 08:30, 2 s into the load at 60×.
+    C.status(W.ctl("speed", {"speed": SPEED}), 200,
+             "director: speed %d" % SPEED)
+    threads = [threading.Thread(target=worker,
+                                args=(n, clients[n], stop, acked, errors),
                                 daemon=True) for n in range(THREADS)]
     for t in threads:
         t.start()
@@ -107,6 +112,7 @@ def step_load_and_kill(srv):
 
 def step_restart(srv):
     time.sleep(DOWN_SECONDS)
+    srv.plans = [FIXTURE]     # same code as the uploaded one: not loaded
     srv.start()
     d = W.c("dir")
     st, body = d.get(X("/state"))
@@ -129,6 +135,13 @@ def step_restart(srv):
             body["clock"].get("running") is True,
             "still running after the restart", short(body.get("clock")))
     S["t_after"] = t_after
+    st, lst = W.admin.get("/api/exercises")
+    if st == 401:
+        W.admin = srv.login("admin", srv.admin_password)
+        st, lst = W.admin.get("/api/exercises")
+    C.check(st == 200 and [e.get("id") for e in lst] == [W.x],
+            "restarting with --plan of the same code adds no exercise",
+            short(lst))
 
 
 def step_log(srv):

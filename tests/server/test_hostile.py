@@ -198,6 +198,12 @@ def step_json():
             "%s %s" % (st, short(body)))
 
 
+def upload_plan_bytes(c, data):
+    st, hdrs, raw = c.raw("POST", "/api/exercises?name=hostile.yaml", data,
+                          {"Content-Type": "application/yaml"})
+    return st, parse(raw)
+
+
 def step_sizes():
     a = W.admin
     # Headers over 16 KiB.
@@ -217,6 +223,24 @@ def step_sizes():
                               plan.encode(),
                               {"Content-Type": "application/yaml"})
     C.error((st, body), 413, "too_large", "plan upload of 4 MiB + 10")
+    # Plans that the checker refuses: 422 with the loader's rule.
+    base = variant_plan("DT-HOSTILE")
+    for what, text, rule in (
+            ("a YAML alias", base.replace(
+                "  - id: xa-an-phu\n", "  - &xa id: xa-an-phu\n", 1) +
+             "\nextra: *xa\n", "yaml-alias"),
+            ("nesting of 70 levels", base + "extra: " + "[" * 70 +
+             "]" * 70 + "\n", "too-deep"),
+            ("invalid UTF-8", base.replace("Xã An Phú", "X\udcff An Phú"),
+             "encoding"),
+            ("a JSON number", "42\n", None)):
+        data = text.encode("utf-8", "surrogateescape")
+        st, body = upload_plan_bytes(a, data)
+        C.error((st, body), 422, "plan_invalid", "plan upload: %s" % what)
+        rules = {d.get("rule") for d in body.get("diagnostics", [])} \
+            if isinstance(body, dict) else set()
+        if rule:
+            C.check(rule in rules, "... diagnostic [%s]" % rule, rules)
     # Attachment over 8 MiB.
     st, hdrs, body = exchange(W.c("pa"), "POST", X("/attachments"),
                               b"a" * (8 * MIB + 1),
@@ -246,6 +270,8 @@ def step_sizes():
     st, hdrs, raw = W.c("pa").raw("POST", X("/attachments"), png, {
         "Content-Type": "image/png", "X-Filename": "anh.png"})
     C.status((st, parse(raw)), 201, "a real PNG is accepted")
+    if st == 201:
+        S["png"] = parse(raw)["id"]
     st, hdrs, raw = W.c("pa").raw("POST", X("/attachments"), b"", {
         "Content-Type": "text/plain", "X-Filename": "rong.txt"})
     C.check(st in (201, 400), "empty attachment -> 201/400", st)
@@ -403,6 +429,32 @@ def step_headers():
     C.check(not any(a.startswith("domain") for a in attrs),
             "cookie has no Domain", sc)
     anon = W.srv.client()
+    st, hdrs, data = W.c("pa").raw("GET", "/api/me")
+    C.check(hdrs.get("content-type") == "application/json; charset=utf-8",
+            "JSON answers are application/json; charset=utf-8",
+            hdrs.get("content-type"))
+    responses = []
+    if "png" in S:
+        st, hdrs, data = W.c("pa").raw("GET", X("/attachments/%s" % S["png"]))
+        C.check(st == 200 and hdrs.get("content-type", "").startswith(
+            "image/png") and hdrs.get("content-disposition", "")
+            .startswith("attachment"), "attachment download: its type, "
+            "Content-Disposition: attachment", short(hdrs))
+        responses.append(("GET", "attachment download", st, hdrs, data))
+    s = W.c("pa").stream(W.x, last_id=0)
+    responses.append(("GET", "…/stream (SSE)", s.status, s.headers, b""))
+    s.close()
+    for method, path, st, hdrs, data in responses:
+        csp = hdrs.get("content-security-policy", "")
+        C.check("frame-ancestors 'none'" in csp and "default-src 'self'"
+                in csp, "%s %s (%s): CSP default-src 'self'; "
+                "frame-ancestors 'none'" % (method, path, st), csp)
+        C.check(hdrs.get("x-content-type-options") == "nosniff",
+                "%s %s: nosniff" % (method, path))
+        C.check(hdrs.get("referrer-policy") == "no-referrer",
+                "%s %s: Referrer-Policy no-referrer" % (method, path))
+        C.check("no-store" in hdrs.get("cache-control", ""),
+                "%s %s: Cache-Control no-store" % (method, path))
     for who, method, path in ((anon, "GET", "/api/health"),
                               (anon, "GET", "/api/me"),
                               (anon, "GET", "/api/nope"),
@@ -424,6 +476,59 @@ def step_headers():
             C.check(hdrs.get("content-type", "").startswith(
                 "application/json") and is_error_body(parse(data)),
                 "%s %s: the error is application/json" % (method, path))
+
+
+def step_address_throttle():
+    """20 failures from one address within 5 minutes: further attempts
+    from it get 429, whatever the user name (last: it locks us out)."""
+    st, audit = W.admin.get("/api/audit?after=0&limit=1000")
+    now = audit[-1]["at_ms"] if audit else 0
+    fails = sum(1 for a in audit if "login" in str(a.get("action")) and
+                a.get("status") == 401 and a.get("ip") == "127.0.0.1" and
+                a.get("at_ms", 0) > now - 5 * 60 * 1000)
+    print("  %d failed logins from 127.0.0.1 so far (audit)" % fails)
+    sts = []
+    for i in range(20 - fails):
+        st, body = W.srv.client().post("/api/login", {
+            "user": "khach-%d" % i, "password": "sai-mat-khau-dai"})
+        sts.append(st)
+    C.check(sts == [401] * (20 - fails),
+            "failures %d..20 from one address -> 401" % (fails + 1), sts)
+    st, hdrs, data = W.srv.client().raw("POST", "/api/login", json.dumps(
+        {"user": "khach-moi", "password": "sai-mat-khau-dai"}).encode(),
+        {"Content-Type": "application/json"})
+    C.error((st, parse(data)), 429, "throttled",
+            "the 21st failure from one address")
+    C.check((hdrs or {}).get("retry-after", "").isdigit(),
+            "... with Retry-After", hdrs and hdrs.get("retry-after"))
+    st, body = W.srv.client().post("/api/login", {"user": "dir",
+                                                  "password": PW % "dir"})
+    C.error((st, body), 429, "throttled",
+            "a right password from that address during the window")
+    C.status(W.c("dir").get("/api/me"), 200,
+             "open sessions are not affected")
+
+
+def step_slow_clients():
+    """Half-open requests (slowloris) do not stop others being served."""
+    import socket
+    socks = []
+    for i in range(30):
+        so = socket.create_connection(("127.0.0.1", W.srv.port), timeout=5)
+        so.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: ")
+        socks.append(so)
+    so = socket.create_connection(("127.0.0.1", W.srv.port), timeout=5)
+    so.sendall(b"POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+               b"Content-Type: application/json\r\nContent-Length: 100\r\n"
+               b"\r\n{\"user\": ")
+    socks.append(so)
+    t0 = __import__("time").time()
+    st, body = W.c("dir").get(X("/state"))
+    dt = __import__("time").time() - t0
+    C.check(st == 200 and dt < 1.0, "served in %.3f s beside 31 stalled "
+            "connections" % dt, st)
+    for so in socks:
+        so.close()
 
 
 def step_unchanged():
@@ -465,6 +570,8 @@ def main():
         C.section("login throttling", step_throttle)
         C.section("unknown paths, wrong methods", step_routes)
         C.section("security headers, cookie", step_headers)
+        C.section("stalled connections", step_slow_clients)
+        C.section("login throttling per address", step_address_throttle)
         C.section("nothing changed", step_unchanged)
     C.done()
 
