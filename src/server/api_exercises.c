@@ -347,9 +347,11 @@ void api_exercise_log(struct req *r)
 	if (!may_read_plan(r))
 		return;
 	for (i = 0; i < r->x->ncommitted; i++) {
-		if (!r->x->feed[i].line)
+		const struct feed_entry *f = &r->x->feed[i];
+
+		if (!f->engine)
 			continue;
-		kvpt_buf_adds(&b, r->x->feed[i].line);
+		kvpt_buf_add(&b, f->sse + f->line_off, f->line_len);
 		kvpt_buf_addc(&b, '\n');
 	}
 	reply_raw(r, 200, "application/x-ndjson; charset=utf-8",

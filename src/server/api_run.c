@@ -729,9 +729,9 @@ void api_observations_list(struct req *r)
 		const struct feed_entry *f = &r->x->feed[i];
 		json_t *o;
 
-		if (f->line || strcmp(f->type, "observation"))
+		if (f->engine || strcmp(f->type, "observation"))
 			continue;
-		o = json_loads(f->data, 0, NULL);
+		o = json_loadb(f->sse + f->data_off, f->data_len, 0, NULL);
 		if (!o)
 			continue;
 		json_object_set_new(o, "id", json_integer((json_int_t)i + 1));

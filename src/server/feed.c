@@ -22,8 +22,6 @@
 
 void feed_entry_release(struct feed_entry *f)
 {
-	free(f->line);
-	free(f->data);
 	free(f->sse);
 	free(f->roles);
 	free(f->attachments);
@@ -119,29 +117,37 @@ static void classify(const struct kvpt_plan *p, const struct kvpt_event *ev,
 	}
 }
 
-/* Format the frame of entry f, numbered seq. */
-static void format_entry(struct feed_entry *f, uint64_t seq)
+/* Format the frame of entry f, numbered seq, around the engine's line
+ * and the data (either may be NULL). */
+static void format_entry(struct feed_entry *f, uint64_t seq,
+			 const char *line, const char *data)
 {
 	struct kvpt_buf b = KVPT_BUF_INIT;
 
 	kvpt_buf_addf(&b, "id: %llu\nevent: %s\ndata: ",
 		      (unsigned long long)seq, f->type);
-	f->json_off = b.len;
+	f->json_off = (unsigned)b.len;
 	kvpt_buf_addf(&b, "{\"id\":%llu,\"at_ms\":%lld,\"type\":\"%s\"",
 		      (unsigned long long)seq, (long long)f->at_ms, f->type);
-	if (f->line) {
+	if (line) {
 		kvpt_buf_adds(&b, ",\"event\":");
-		kvpt_buf_adds(&b, f->line);
-		if (f->data) {
+		f->line_off = (unsigned)b.len;
+		kvpt_buf_adds(&b, line);
+		f->line_len = (unsigned)(b.len - f->line_off);
+		if (data)
 			kvpt_buf_adds(&b, ",\"extra\":");
-			kvpt_buf_adds(&b, f->data);
-		}
 	} else {
-		kvpt_buf_addf(&b, ",\"%s\":%s", f->type,
-			      f->data ? f->data : "{}");
+		kvpt_buf_addf(&b, ",\"%s\":", f->type);
+		if (!data)
+			data = "{}";
+	}
+	if (data) {
+		f->data_off = (unsigned)b.len;
+		kvpt_buf_adds(&b, data);
+		f->data_len = (unsigned)(b.len - f->data_off);
 	}
 	kvpt_buf_addc(&b, '}');
-	f->json_len = b.len - f->json_off;
+	f->json_len = (unsigned)(b.len - f->json_off);
 	kvpt_buf_adds(&b, "\n\n");
 	f->sse_len = b.len;
 	f->sse = kvpt_buf_detach(&b);
@@ -158,7 +164,8 @@ static struct feed_entry *feed_new(struct exercise *x)
 }
 
 /* Append f (the last entry) to the store. */
-static void feed_store(struct exercise *x, struct feed_entry *f, int kind)
+static void feed_store(struct exercise *x, struct feed_entry *f, int kind,
+		       const char *line, const char *data)
 {
 	struct server *s = x->srv;
 	struct kvpt_feed_rec r;
@@ -173,8 +180,8 @@ static void feed_store(struct exercise *x, struct feed_entry *f, int kind)
 	r.seq = x->nfeed;
 	r.at_ms = f->at_ms;
 	r.kind = kind;
-	r.line = f->line;
-	r.data = f->data;
+	r.line = line;
+	r.data = data;
 	r.user = f->user;
 	if (s->store->ops->feed_append(s->store, &r, &err)) {
 		srv_log(s, "store: %s", err.s);
@@ -197,15 +204,17 @@ void feed_engine_observe(void *user, const struct kvpt_event *ev)
 {
 	struct exercise *x = user;
 	struct feed_entry *f = feed_new(x);
+	const char *line = x->line.len ? x->line.s : "{}";
+	const char *data = NULL;
 	int k;
 
 	f->at_ms = srv_now_ms();
 	f->user = x->acting_user;
-	f->line = xstrdup(x->line.len ? x->line.s : "{}");
+	f->engine = 1;
 	f->type = kvpt_enum_id(kvpt_event_types, ev->type);
 	classify(x->plan, ev, f);
 	if (ev->type == KVPT_EV_ACTION && x->extra) {
-		f->data = xstrdup(x->extra);
+		data = x->extra;
 		for (k = 0; k < x->nextra_att; k++) {
 			f->attachments = xrealloc(f->attachments,
 						  sizeof(int64_t) *
@@ -216,8 +225,8 @@ void feed_engine_observe(void *user, const struct kvpt_event *ev)
 		x->extra = NULL;
 		x->nextra_att = 0;
 	}
-	format_entry(f, x->nfeed);
-	feed_store(x, f, 0);
+	format_entry(f, x->nfeed, line, data);
+	feed_store(x, f, 0, line, data);
 }
 
 uint64_t feed_add_server(struct exercise *x, const char *type,
@@ -227,11 +236,10 @@ uint64_t feed_add_server(struct exercise *x, const char *type,
 
 	f->at_ms = srv_now_ms();
 	f->user = user;
-	f->data = xstrdup(json);
 	f->type = type;
 	f->vis = (unsigned char)vis;
-	format_entry(f, x->nfeed);
-	feed_store(x, f, 1);
+	format_entry(f, x->nfeed, NULL, json);
+	feed_store(x, f, 1, NULL, json);
 	return x->nfeed;
 }
 
@@ -248,13 +256,12 @@ void feed_restore(struct exercise *x, const struct kvpt_feed_rec *r,
 
 	f->at_ms = r->at_ms;
 	f->user = r->user;
-	f->line = r->line && ev ? xstrdup(r->line) : NULL;
-	f->data = r->data ? xstrdup(r->data) : NULL;
 	if (ev) {
+		f->engine = 1;
 		f->type = kvpt_enum_id(kvpt_event_types, ev->type);
 		classify(x->plan, ev, f);
-		if (f->data) {
-			json_t *d = json_loads(f->data, 0, NULL);
+		if (r->data) {
+			json_t *d = json_loads(r->data, 0, NULL);
 			json_t *a = json_object_get(d, "attachments");
 			size_t i;
 
@@ -268,11 +275,12 @@ void feed_restore(struct exercise *x, const struct kvpt_feed_rec *r,
 			}
 			json_decref(d);
 		}
+		format_entry(f, x->nfeed, r->line, r->data);
 	} else {
-		f->type = server_type(f->data);
+		f->type = server_type(r->data);
 		f->vis = VIS_STAFF;
+		format_entry(f, x->nfeed, NULL, r->data);
 	}
-	format_entry(f, x->nfeed);
 }
 
 int feed_visible(const struct exercise *x, const struct user *u,
@@ -292,7 +300,7 @@ int feed_visible(const struct exercise *x, const struct user *u,
 	case AS_PLAYER:
 		if (f->vis == VIS_PUBLIC)
 			return 1;
-		if (!f->line)
+		if (!f->engine)
 			return 0;	/* server events: staff only */
 		for (k = 0; k < f->nroles; k++)
 			if (f->roles[k] < x->plan->nroles &&

@@ -76,11 +76,15 @@ enum vis {
 struct feed_entry {
 	int64_t at_ms;
 	int64_t user;
-	char *line;		/* engine event line, or NULL */
-	char *data;		/* server event / extra JSON, or NULL */
-	char *sse;		/* "id: …\nevent: …\ndata: {Event}\n\n" */
+	/* "id: …\nevent: …\ndata: {Event}\n\n"; the Event JSON, the engine's
+	 * log line and the server event's (or the extra) JSON are slices of
+	 * it, so each is kept once */
+	char *sse;
 	size_t sse_len;
-	size_t json_off, json_len;	/* the Event JSON inside sse */
+	unsigned json_off, json_len;
+	unsigned line_off, line_len;	/* engine events; len 0 otherwise */
+	unsigned data_off, data_len;	/* server event or extra; or 0 */
+	unsigned char engine;		/* an engine event */
 	const char *type;	/* static */
 	unsigned char vis, cls;
 	int *roles;		/* players of these roles see it */
