@@ -117,6 +117,35 @@ static void test_deterministic(void **state)
 		    kvpt_clock_now(&a, 123 + 364 * KVPT_MS_DAY));
 }
 
+static void test_src_at(void **state)
+{
+	struct kvpt_clock c;
+	static const int64_t speeds[] = { 1, 999, 1000, 1001, 60000, 7333,
+					  KVPT_CLOCK_SPEED_MAX };
+	size_t k;
+	kvpt_time t;
+
+	/* A server sleeps until the first source time that reads t: never
+	 * while not started or paused, and never a millisecond early. */
+	kvpt_clock_init(&c);
+	assert_true(kvpt_clock_src_at(&c, 0) == INT64_MAX);
+	kvpt_clock_start(&c, 1000, 5000);
+	assert_true(kvpt_clock_src_at(&c, 500) == 5000);
+	for (k = 0; k < sizeof(speeds) / sizeof(speeds[0]); k++) {
+		kvpt_clock_set_speed(&c, speeds[k], 5000);
+		for (t = 1001; t < 1000 + 3 * KVPT_MS_DAY; t += 86399999) {
+			int64_t src = kvpt_clock_src_at(&c, t);
+
+			assert_true(kvpt_clock_now(&c, src) >= t);
+			assert_true(src == 5000 ||
+				    kvpt_clock_now(&c, src - 1) < t);
+		}
+	}
+	kvpt_clock_pause(&c, 6000);
+	assert_true(kvpt_clock_src_at(&c, kvpt_clock_now(&c, 6000) + 1) ==
+		    INT64_MAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -126,6 +155,7 @@ int main(void)
 		cmocka_unit_test(test_speed),
 		cmocka_unit_test(test_jump),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_src_at),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
