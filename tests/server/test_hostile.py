@@ -414,6 +414,19 @@ def step_routes():
     C.check(st in (400, 405, 501), "method BREW -> 400/405/501", st)
 
 
+def check_security_headers(method, path, st, hdrs):
+    csp = hdrs.get("content-security-policy", "")
+    C.check("frame-ancestors 'none'" in csp and "default-src 'self'" in csp,
+            "%s %s (%s): CSP default-src 'self'; frame-ancestors 'none'" %
+            (method, path, st), csp)
+    C.check(hdrs.get("x-content-type-options") == "nosniff",
+            "%s %s: nosniff" % (method, path))
+    C.check(hdrs.get("referrer-policy") == "no-referrer",
+            "%s %s: Referrer-Policy no-referrer" % (method, path))
+    C.check("no-store" in hdrs.get("cache-control", ""),
+            "%s %s: Cache-Control no-store" % (method, path))
+
+
 def step_headers():
     c = W.srv.client()
     st, hdrs, data = c.raw("POST", "/api/login", json.dumps(
@@ -445,16 +458,7 @@ def step_headers():
     responses.append(("GET", "…/stream (SSE)", s.status, s.headers, b""))
     s.close()
     for method, path, st, hdrs, data in responses:
-        csp = hdrs.get("content-security-policy", "")
-        C.check("frame-ancestors 'none'" in csp and "default-src 'self'"
-                in csp, "%s %s (%s): CSP default-src 'self'; "
-                "frame-ancestors 'none'" % (method, path, st), csp)
-        C.check(hdrs.get("x-content-type-options") == "nosniff",
-                "%s %s: nosniff" % (method, path))
-        C.check(hdrs.get("referrer-policy") == "no-referrer",
-                "%s %s: Referrer-Policy no-referrer" % (method, path))
-        C.check("no-store" in hdrs.get("cache-control", ""),
-                "%s %s: Cache-Control no-store" % (method, path))
+        check_security_headers(method, path, st, hdrs)
     for who, method, path in ((anon, "GET", "/api/health"),
                               (anon, "GET", "/api/me"),
                               (anon, "GET", "/api/nope"),
@@ -462,16 +466,7 @@ def step_headers():
                               (W.c("dir"), "GET", X("/log")),
                               (W.c("pa"), "GET", X("/observations"))):
         st, hdrs, data = who.raw(method, path)
-        csp = hdrs.get("content-security-policy", "")
-        C.check("frame-ancestors 'none'" in csp and "default-src 'self'"
-                in csp, "%s %s (%s): CSP default-src 'self'; "
-                "frame-ancestors 'none'" % (method, path, st), csp)
-        C.check(hdrs.get("x-content-type-options") == "nosniff",
-                "%s %s: nosniff" % (method, path))
-        C.check(hdrs.get("referrer-policy") == "no-referrer",
-                "%s %s: Referrer-Policy no-referrer" % (method, path))
-        C.check("no-store" in hdrs.get("cache-control", ""),
-                "%s %s: Cache-Control no-store" % (method, path))
+        check_security_headers(method, path, st, hdrs)
         if st >= 400:
             C.check(hdrs.get("content-type", "").startswith(
                 "application/json") and is_error_body(parse(data)),

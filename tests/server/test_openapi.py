@@ -20,11 +20,9 @@ Usage: test_openapi.py KVPT_BINARY.  Standard library only.  Failures are
 collected so that one run lists every disagreement; exit status 1 if any.
 """
 
-import http.client
 import json
 import os
 import re
-import socket
 import sys
 import time
 import traceback
@@ -927,72 +925,18 @@ def scenario(api, srv, doc):
       check_request=True)
 
 
-class SSE:
-    """A minimal Server-Sent Events client (own, so that this test does
-    not depend on the harness's stream helper)."""
-
-    def __init__(self, client, x, last_id=None, after=None, timeout=10):
-        self.conn = http.client.HTTPConnection("127.0.0.1", client.port,
-                                               timeout=timeout)
-        h = {"Accept": "text/event-stream"}
-        if client.cookie:
-            h["Cookie"] = client.cookie
-        if last_id is not None:
-            h["Last-Event-ID"] = str(last_id)
-        path = "/api/exercises/%s/stream" % x
-        if after is not None:
-            path += "?after=%s" % after
-        self.conn.request("GET", path, headers=h)
-        self.resp = self.conn.getresponse()
-        self.status = self.resp.status
-        self.headers = {k.lower(): v for k, v in self.resp.getheaders()}
-
-    def next(self):
-        """(id, type, data) of the next event; raises on timeout/EOF."""
-        eid, etype, data = None, "message", []
-        while True:
-            line = self.resp.readline()
-            if not line:
-                raise EOFError("stream closed")
-            line = line.decode("utf-8").rstrip("\r\n")
-            if line == "":
-                if data:
-                    return (int(eid) if eid else None, etype,
-                            json.loads("\n".join(data)))
-                eid, etype, data = None, "message", []
-                continue
-            if line.startswith(":"):
-                continue
-            k, _, v = line.partition(":")
-            v = v[1:] if v.startswith(" ") else v
-            if k == "id":
-                eid = v
-            elif k == "event":
-                etype = v
-            elif k == "data":
-                data.append(v)
-
-    def close(self):
-        try:
-            if self.conn.sock is not None:
-                self.conn.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self.conn.close()
-
-
 def stream_case(api, client, x, last_id, what, expect=200, after=None):
     tmpl = "/api/exercises/{x}/stream"
     label = "GET %s [%s]" % (tmpl, what)
     try:
-        s = SSE(client, x, last_id, after)
+        s = client.stream(x, last_id, after=after)
     except Exception as e:  # noqa: BLE001
         check(False, label, "request failed: %s" % e)
         return
     try:
         st, hdrs = s.status, s.headers
         if st != 200:
-            api.answer("GET", tmpl, st, hdrs, s.resp.read(), expect, label)
+            api.answer("GET", tmpl, st, hdrs, s.body, expect, label)
             return
         # A 200 stream has no end: check status and type here, not the body.
         check(st == expect, "%s -> %s" % (label, expect), "got %s" % st)
