@@ -231,6 +231,29 @@ static int att_check_cb(void *arg, const struct kvpt_attachment_rec *a)
 	return 0;
 }
 
+/* Whether every id of the array body[field] names something in map (else
+ * answered 400); a known array is copied into extra. */
+static int ids_known(struct req *r, json_t *body, const char *field,
+		     const struct kvpt_strmap *map, json_t *extra)
+{
+	json_t *v = json_object_get(body, field);
+	size_t i;
+
+	if (!v)
+		return 1;
+	for (i = 0; i < json_array_size(v); i++) {
+		const char *id = json_string_value(json_array_get(v, i));
+
+		if (kvpt_strmap_get(map, id) < 0) {
+			reply_error(r, 400, "bad_request", "unknown id "
+				    "'%.64s' in %s", id, field);
+			return 0;
+		}
+	}
+	json_object_set(extra, field, v);
+	return 1;
+}
+
 void api_action(struct req *r)
 {
 	static const struct field fields[] = {
@@ -366,32 +389,9 @@ void api_action(struct req *r)
 		}
 	}
 	extra = json_object();
-	if ((v = json_object_get(body, "attendees"))) {
-		for (i = 0; i < json_array_size(v); i++) {
-			const char *id = json_string_value(json_array_get(v,
-									  i));
-
-			if (kvpt_strmap_get(&p->role_ids, id) < 0) {
-				reply_error(r, 400, "bad_request", "unknown "
-					    "attendee role '%.64s'", id);
-				goto out;
-			}
-		}
-		json_object_set(extra, "attendees", v);
-	}
-	if ((v = json_object_get(body, "outputs"))) {
-		for (i = 0; i < json_array_size(v); i++) {
-			const char *id = json_string_value(json_array_get(v,
-									  i));
-
-			if (kvpt_strmap_get(&p->document_ids, id) < 0) {
-				reply_error(r, 400, "bad_request", "unknown "
-					    "output document '%.64s'", id);
-				goto out;
-			}
-		}
-		json_object_set(extra, "outputs", v);
-	}
+	if (!ids_known(r, body, "attendees", &p->role_ids, extra) ||
+	    !ids_known(r, body, "outputs", &p->document_ids, extra))
+		goto out;
 	if ((v = json_object_get(body, "attachments")) &&
 	    json_array_size(v)) {
 		att = xcalloc(json_array_size(v), sizeof(*att));

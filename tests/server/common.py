@@ -147,6 +147,17 @@ def upload_plan(client, text, name=None):
     return st, body
 
 
+def kvpt_replay(kvpt, log_bytes, plan=FIXTURE):
+    """Run `kvpt replay PLAN LOG` on a log fetched from the server;
+    returns the finished process."""
+    d = tempfile.mkdtemp(prefix="kvpt-log-")
+    path = os.path.join(d, "log.jsonl")
+    with open(path, "wb") as f:
+        f.write(log_bytes)
+    return subprocess.run([kvpt, "replay", plan, path], capture_output=True,
+                          text=True)
+
+
 def kvpt_check_json(kvpt, text, name):
     """Diagnostics of `kvpt check --format json` for this text saved as
     NAME (in a temp directory, reported as its bare name)."""

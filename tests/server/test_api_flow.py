@@ -14,7 +14,7 @@ import tempfile
 import time
 
 from common import (Checker, FIXTURE, FIXTURE_CODE, PW, ROLE_A, ROLE_B,
-                    Server, kvpt_binary, kvpt_check_json, upload_plan,
+                    Server, kvpt_binary, kvpt_check_json, kvpt_replay, upload_plan,
                     short)
 from harness import quote_name
 
@@ -554,12 +554,7 @@ def step_log(srv):
     C.check(any(o.get("type") == "action" and o.get("text") ==
                 S.get("report_text") for o in objs),
             "the player's report is in the log, text intact")
-    d = tempfile.mkdtemp(prefix="kvpt-log-")
-    path = os.path.join(d, "log.jsonl")
-    with open(path, "wb") as f:
-        f.write(data)
-    r = subprocess.run([KVPT, "replay", FIXTURE, path], capture_output=True,
-                       text=True)
+    r = kvpt_replay(KVPT, data)
     C.check(r.returncode == 0, "kvpt replay fixture.yaml LOG accepts it",
             r.stderr[-500:])
 

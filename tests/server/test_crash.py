@@ -11,14 +11,11 @@ should, and the exercise goes on.
 
 import collections
 import json
-import os
-import subprocess
-import tempfile
 import threading
 import time
 
 from common import (Checker, FIXTURE, ROLE_A, ROLE_B, PW, Server, World,
-                    kvpt_binary, short)
+                    kvpt_binary, kvpt_replay, short)
 
 KVPT = kvpt_binary()
 C = Checker("test_crash")
@@ -168,12 +165,7 @@ def step_log(srv):
     C.check(not dup, "no action text logged twice", dup[:5])
     ts = [o["t"] for o in objs]
     C.check(all(a <= b for a, b in zip(ts, ts[1:])), "t never decreases")
-    d = tempfile.mkdtemp(prefix="kvpt-crash-")
-    path = os.path.join(d, "log.jsonl")
-    with open(path, "wb") as f:
-        f.write(data)
-    r = subprocess.run([KVPT, "replay", FIXTURE, path], capture_output=True,
-                       text=True)
+    r = kvpt_replay(KVPT, data)
     C.check(r.returncode == 0, "kvpt replay accepts the log after the crash",
             r.stderr[-400:])
     # The seq each 201 returned is that action's feed entry.
