@@ -19,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 void feed_entry_release(struct feed_entry *f)
 {
@@ -478,6 +481,15 @@ void sse_open(struct req *r)
 	http_common_headers(r->ev, "text/event-stream; charset=utf-8");
 	evhttp_add_header(h, "X-Accel-Buffering", "no");
 	evhttp_connection_set_timeout(c->evcon, 7 * 24 * 3600);
+	{
+		/* each event goes out at once, not held back by Nagle */
+		int one = 1;
+		struct bufferevent *bev =
+			evhttp_connection_get_bufferevent(c->evcon);
+
+		setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_NODELAY,
+			   &one, sizeof(one));
+	}
 	evhttp_connection_set_closecb(c->evcon, sse_closed_cb, c);
 	evhttp_send_reply_start(r->ev, 200, "OK");
 	r->answered = 1;
