@@ -220,13 +220,42 @@ void api_exercise_get(struct req *r)
 	const struct kvpt_plan *p = x->plan;
 	json_t *roles = json_array(), *bodies = json_array();
 	json_t *machines = json_array(), *phases = json_array(), *o;
+	json_t *places = json_array(), *criteria = json_array();
+	json_t *scale = json_array();
 	int i, k, c;
 
-	for (i = 0; i < p->nroles; i++)
+	for (i = 0; i < p->nroles; i++) {
+		const struct kvpt_person *pe = p->roles[i].person.idx >= 0 ?
+			&p->people[p->roles[i].person.idx] : NULL;
+
 		json_array_append_new(roles, json_pack(
-			"{s:s,s:s,s:o}", "id", p->roles[i].id, "name",
-			p->roles[i].name ? p->roles[i].name : p->roles[i].id,
-			"body", ref_id(&p->roles[i].body)));
+			"{s:s,s:s,s:o,s:s?,s:s?}", "id", p->roles[i].id,
+			"name", p->roles[i].name ? p->roles[i].name
+						 : p->roles[i].id,
+			"body", ref_id(&p->roles[i].body),
+			"person", pe ? pe->name : NULL,
+			"title", pe ? pe->title : NULL));
+	}
+	for (i = 0; i < p->nplaces; i++) {
+		const struct kvpt_place *pl = &p->places[i];
+
+		json_array_append_new(places, json_pack(
+			"{s:s,s:s,s:s,s:o,s:o,s:o}", "id", pl->id, "name",
+			pl->name ? pl->name : pl->id, "kind",
+			kvpt_enum_id(kvpt_place_kinds, pl->kind),
+			"lat", pl->has_coords ? json_real(pl->lat) : json_null(),
+			"lon", pl->has_coords ? json_real(pl->lon) : json_null(),
+			"body", ref_id(&pl->body)));
+	}
+	for (i = 0; i < p->ncriteria; i++)
+		json_array_append_new(criteria, json_pack(
+			"{s:s,s:s,s:s?,s:f}", "id", p->criteria[i].id, "name",
+			p->criteria[i].name ? p->criteria[i].name
+					    : p->criteria[i].id,
+			"description", p->criteria[i].description, "weight",
+			p->criteria[i].weight));
+	for (i = 0; i < p->nscale; i++)
+		json_array_append_new(scale, json_string(p->scale[i]));
 	for (i = 0; i < p->nbodies; i++)
 		json_array_append_new(bodies, json_pack(
 			"{s:s,s:s,s:s,s:o}", "id", p->bodies[i].id, "name",
@@ -287,6 +316,15 @@ void api_exercise_get(struct req *r)
 		      "roles", roles, "bodies", bodies, "machines", machines,
 		      "phases", phases, "last_event",
 		      (json_int_t)x->ncommitted);
+	json_object_set_new(o, "places", places);
+	json_object_set_new(o, "criteria", criteria);
+	json_object_set_new(o, "scale", scale);
+	json_object_set_new(o, "start", json_integer(p->ex.start));
+	json_object_set_new(o, "duration", json_integer(p->ex.duration));
+	json_object_set_new(o, "n_date", p->ex.n_date ?
+			    json_string(p->ex.n_date) : json_null());
+	json_object_set_new(o, "tz_offset_min",
+			    json_integer(p->ex.tz_offset_min));
 	reply_json(r, 200, o);
 }
 

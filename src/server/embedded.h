@@ -9,14 +9,15 @@
 #include <stddef.h>
 
 struct kvpt_embedded {
-	const char *path;		/* relative to its root, e.g.
-					 * "openapi.json" */
+	const char *path;		/* as served, e.g. "openapi.json",
+					 * "static/app.js" */
 	const unsigned char *data;
-	size_t len;
+	size_t len;			/* filled in on first lookup */
+	const unsigned char *end;	/* one past the data */
 };
 
 /* Ends with an entry whose path is NULL. */
-extern const struct kvpt_embedded kvpt_embedded[];
+extern struct kvpt_embedded kvpt_embedded[];
 
 /* The embedded file at path, or NULL. */
 const struct kvpt_embedded *kvpt_embedded_find(const char *path);

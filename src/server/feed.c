@@ -58,6 +58,15 @@ static void add_inject_roles(const struct kvpt_plan *p, struct feed_entry *f,
 		f->cls = (unsigned char)a->classification;
 }
 
+/* Remember when a plan document was issued. */
+static void note_issued(struct exercise *x, const struct kvpt_event *ev)
+{
+	if (ev->type == KVPT_EV_DOCUMENT_ISSUED && ev->document >= 0 &&
+	    ev->document < x->plan->ndocuments &&
+	    x->doc_issued[ev->document] == KVPT_TIME_NONE)
+		x->doc_issued[ev->document] = ev->t;
+}
+
 /* Who may see an engine event. */
 static void classify(const struct kvpt_plan *p, const struct kvpt_event *ev,
 		     struct feed_entry *f)
@@ -216,6 +225,7 @@ void feed_engine_observe(void *user, const struct kvpt_event *ev)
 	f->engine = 1;
 	f->type = kvpt_enum_id(kvpt_event_types, ev->type);
 	classify(x->plan, ev, f);
+	note_issued(x, ev);
 	if (ev->type == KVPT_EV_ACTION && x->extra) {
 		data = x->extra;
 		for (k = 0; k < x->nextra_att; k++) {
@@ -263,6 +273,7 @@ void feed_restore(struct exercise *x, const struct kvpt_feed_rec *r,
 		f->engine = 1;
 		f->type = kvpt_enum_id(kvpt_event_types, ev->type);
 		classify(x->plan, ev, f);
+		note_issued(x, ev);
 		if (r->data) {
 			json_t *d = json_loads(r->data, 0, NULL);
 			json_t *a = json_object_get(d, "attachments");

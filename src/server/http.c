@@ -393,6 +393,82 @@ void req_finish(struct req *r)
 	r->audit_detail = NULL;
 }
 
+/* the web front, served from the binary */
+
+static const char *content_type(const char *path)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = {
+		{ ".html", "text/html; charset=utf-8" },
+		{ ".js", "text/javascript; charset=utf-8" },
+		{ ".mjs", "text/javascript; charset=utf-8" },
+		{ ".css", "text/css; charset=utf-8" },
+		{ ".json", "application/json; charset=utf-8" },
+		{ ".svg", "image/svg+xml" },
+		{ ".png", "image/png" },
+		{ ".ico", "image/x-icon" },
+		{ ".woff2", "font/woff2" },
+	};
+	const char *dot = strrchr(path, '.');
+	size_t k;
+
+	for (k = 0; dot && k < sizeof(types) / sizeof(types[0]); k++)
+		if (!strcmp(dot, types[k].ext))
+			return types[k].type;
+	return "application/octet-stream";
+}
+
+/* Serve GET / and /static/…; 0 when path is not the front's. */
+static int serve_static(struct evhttp_request *ev, const char *path)
+{
+	const struct kvpt_embedded *e;
+	struct evkeyvalq *h = evhttp_request_get_output_headers(ev);
+	struct evbuffer *b;
+	const char *inm;
+	char name[256], etag[48];
+	uint64_t fnv = 1469598103934665603ULL;
+	size_t i;
+
+	if (!strcmp(path, "/") || !strcmp(path, "/index.html"))
+		snprintf(name, sizeof(name), "static/index.html");
+	else if (!strncmp(path, "/static/", 8) && !strstr(path, "..") &&
+		 strlen(path) < sizeof(name))
+		snprintf(name, sizeof(name), "%s", path + 1);
+	else
+		return 0;
+	e = kvpt_embedded_find(name);
+	if (!e)
+		return 0;
+	for (i = 0; i < e->len; i++)
+		fnv = (fnv ^ e->data[i]) * 1099511628211ULL;
+	snprintf(etag, sizeof(etag), "\"%016llx\"", (unsigned long long)fnv);
+	http_common_headers(ev, content_type(name));
+	/* the pages' own policy: scripts only from here, styles that the
+	 * libraries set inline, symbol images as data: URLs */
+	evhttp_remove_header(h, "Content-Security-Policy");
+	evhttp_add_header(h, "Content-Security-Policy",
+			  "default-src 'self'; script-src 'self'; "
+			  "style-src 'self' 'unsafe-inline'; "
+			  "img-src 'self' data: blob:; connect-src 'self'; "
+			  "frame-ancestors 'none'; base-uri 'none'; "
+			  "form-action 'self'");
+	evhttp_remove_header(h, "Cache-Control");
+	evhttp_add_header(h, "Cache-Control", "no-cache");
+	evhttp_add_header(h, "ETag", etag);
+	inm = evhttp_find_header(evhttp_request_get_input_headers(ev),
+				 "If-None-Match");
+	if (inm && !strcmp(inm, etag)) {
+		evhttp_send_reply(ev, 304, "Not Modified", NULL);
+		return 1;
+	}
+	b = evbuffer_new();
+	evbuffer_add_reference(b, e->data, e->len, NULL, NULL);
+	evhttp_send_reply(ev, 200, "OK", b);
+	evbuffer_free(b);
+	return 1;
+}
+
 /* routing */
 
 enum who {
@@ -473,6 +549,8 @@ static const struct route routes[] = {
 	{ GET, "exercises/*/injects", W_EX, api_injects },
 	{ GET, "exercises/*/expectations", W_EX, api_expectations },
 	{ GET, "exercises/*/events", W_EX, api_events },
+	{ GET, "exercises/*/activities", W_EX, api_activities },
+	{ GET, "exercises/*/documents", W_EX, api_documents },
 	{ GET, "exercises/*/stream", W_EX, api_stream },
 	{ 0, NULL, W_ANY, NULL },
 };
@@ -661,6 +739,11 @@ void http_handle(struct evhttp_request *ev, void *arg)
 		}
 		r.query = &query;
 	}
+	if ((r.method == EVHTTP_REQ_GET || r.method == EVHTTP_REQ_HEAD) &&
+	    strncmp(path, "/api", 4) && serve_static(ev, path)) {
+		r.answered = 1;
+		goto out;
+	}
 	if (headers_size(ev) > SRV_MAX_HEADERS) {
 		reply_error(&r, 431, "too_large", "request headers are larger "
 			    "than %d KiB", SRV_MAX_HEADERS >> 10);
@@ -738,10 +821,13 @@ out:
 
 const struct kvpt_embedded *kvpt_embedded_find(const char *path)
 {
-	const struct kvpt_embedded *e;
+	struct kvpt_embedded *e;
 
-	for (e = kvpt_embedded; e->path; e++)
-		if (!strcmp(e->path, path))
-			return e;
+	for (e = kvpt_embedded; e->path; e++) {
+		if (strcmp(e->path, path))
+			continue;
+		e->len = (size_t)(e->end - e->data);
+		return e;
+	}
 	return NULL;
 }

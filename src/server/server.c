@@ -507,6 +507,7 @@ static void exercise_free(struct exercise *x)
 		kvpt_plan_free(x->plan);
 	kvpt_buf_release(&x->line);
 	free(x->state_cache);
+	free(x->doc_issued);
 	free(x->code);
 	free(x->name);
 	free(x->bundle);
@@ -519,7 +520,7 @@ int srv_exercise_open(struct server *s, const struct kvpt_exercise_rec *r,
 	struct exercise *x = xcalloc(1, sizeof(*x));
 	struct kvpt_diags d;
 	struct feed_load_ctx c;
-	int rc;
+	int rc, k;
 
 	*out = NULL;
 	x->srv = s;
@@ -539,6 +540,10 @@ int srv_exercise_open(struct server *s, const struct kvpt_exercise_rec *r,
 		return rc;
 	}
 	kvpt_diags_release(&d);
+	x->doc_issued = xmalloc(sizeof(kvpt_time) *
+				((size_t)x->plan->ndocuments + 1));
+	for (k = 0; k < x->plan->ndocuments; k++)
+		x->doc_issued[k] = KVPT_TIME_NONE;
 
 	memset(&c, 0, sizeof(c));
 	c.x = x;

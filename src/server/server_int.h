@@ -130,6 +130,9 @@ struct exercise {
 	struct kvpt_buf line;
 	int store_failed;	/* an append failed in this batch */
 
+	kvpt_time *doc_issued;	/* per plan document: when the engine
+				 * issued it, or KVPT_TIME_NONE */
+
 	/* GET …/state after the clock, as of feed entry state_at */
 	char *state_cache;
 	size_t state_len, state_at;
@@ -344,6 +347,10 @@ void api_state(struct req *r);
 void api_injects(struct req *r);
 void api_expectations(struct req *r);
 void api_events(struct req *r);
+/* api_view.c: what the web front shows */
+void api_activities(struct req *r);
+void api_documents(struct req *r);
+
 /* Whether a user with assignment a may see plan activity (inject) i. */
 int inject_visible(const struct exercise *x, const struct user *u,
 		   const struct assignment *a, int inject);
