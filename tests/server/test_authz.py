@@ -49,6 +49,8 @@ GET …/observations                       –    ✓    ✓    –     ✓    �
 GET …/state                              –    ✓    ✓    ✓     ✓    ✓
 GET …/injects                            –    ✓    ✓    ✓     ✓    –
 GET …/expectations                       –    ✓    ✓    ✓     ✓    ✓
+GET …/activities                         –    ✓    ✓    ✓     ✓    ✓
+GET …/documents                          –    ✓    ✓    ✓     ✓    ✓
 GET …/events                             –    ✓    ✓    ✓     ✓    ✓
 GET …/stream                             –    ✓    ✓    ✓     ✓    ✓
 GET /api/users                           ✓    –    –    –     –    –
@@ -163,6 +165,8 @@ REQUESTS = {
     "GET …/state": (lambda c: c.get(X("/state")), {200}, None),
     "GET …/injects": (lambda c: c.get(X("/injects")), {200}, None),
     "GET …/expectations": (lambda c: c.get(X("/expectations")), {200}, None),
+    "GET …/activities": (lambda c: c.get(X("/activities")), {200}, None),
+    "GET …/documents": (lambda c: c.get(X("/documents")), {200}, None),
     "GET …/events": (lambda c: c.get(X("/events?after=0&limit=5")), {200},
                      None),
     "GET …/stream": (lambda c: Stream_(c), {200}, None),

@@ -842,6 +842,11 @@ def scenario(api, srv, doc):
           what=who)
     A(anon(port), "GET", X + "/expectations", {"x": x}, expect=401,
       what="no session")
+    for path in ("/activities", "/documents"):
+        for who in ("dir", "pa", "ob"):
+            A(c[who], "GET", X + path, {"x": x}, expect=200, what=who)
+        A(admin, "GET", X + path, {"x": x}, expect=403,
+          what="unassigned admin")
     for who in ("dir", "pa", "ob", "ev"):
         A(c[who], "GET", X + "/events", {"x": x}, query="?after=0&limit=1000",
           expect=200, what=who)
