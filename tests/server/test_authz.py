@@ -396,6 +396,21 @@ def step_visibility():
                 (who, sorted(ids)), "%s %s" % (st, sorted(got)
                                                if isinstance(got, set)
                                                else got))
+    # /activities shows exactly the same injects (the rest of the
+    # timeline is public), and /documents only what the clearance allows
+    for who, ids in want.items():
+        st, lst = W.c(who).get(X("/activities"))
+        got = ({a.get("id") for a in lst if a.get("kind") == "situation"}
+               if isinstance(lst, list) else lst)
+        C.check(st == 200 and got == ids, "GET activities as %s: the "
+                "injects %s" % (who, sorted(ids)), "%s %s" % (st, got))
+    for who, cleared in (("pa", True), ("pa-nc", False), ("pb", False),
+                         ("dir", True), ("ctl", False)):
+        st, lst = W.c(who).get(X("/documents"))
+        got = {d.get("id") for d in lst} if isinstance(lst, list) else set()
+        C.check(st == 200 and ("kh-phong-thu" in got) == cleared,
+                "GET documents as %s: the Mật document %s" %
+                (who, "listed" if cleared else "left out"), sorted(got))
     # /expectations
     for who, must, mustnot in (
             ("pa", {"th-01-bc"}, {"th-02-qd", "th-02-tt", "th-06-qd"}),
