@@ -17,7 +17,7 @@
 
 import { html, useState, useEffect, useMemo, useRef } from '../lib.js';
 import { get } from '../api.js';
-import { t, tr, fmtEx, fmtDur, useLang } from '../i18n.js';
+import { t, tr, fmtEx, useLang } from '../i18n.js';
 import { useLiveData } from '../live.js';
 import { Mark, Pill, Panel, ErrorBox, Loading, names, exerciseNow, useNow } from '../ui.js';
 import { Timeline, DataSet, moment } from '../vendor/vis-timeline.mjs';
@@ -28,7 +28,7 @@ const T = {
     kind_label: 'Loại hình', format: 'Hình thức', locality: 'Địa bàn',
     classification: 'Độ mật', status: 'Trạng thái', span: 'Thời gian diễn tập',
     n_date: 'Ngày N', my_task: 'Nhiệm vụ của tôi', scale: 'Quy mô',
-    days: '{0} ngày', now_in: 'Đang diễn tập', unclassified: 'Không mật',
+    days: '{0} ngày', hours: '{0} giờ', minutes: '{0} phút', now_in: 'Đang diễn tập', unclassified: 'Không mật',
     counts: '{0} giai đoạn · {1} vấn đề · {2} nội dung · {3} hoạt động · {4} văn kiện',
     // exercise kinds
     'x-province': 'Diễn tập KVPT cấp tỉnh', 'x-district': 'Diễn tập KVPT cấp huyện',
@@ -90,7 +90,7 @@ const T = {
     kind_label: 'Kind', format: 'Format', locality: 'Locality',
     classification: 'Classification', status: 'Status', span: 'Exercise period',
     n_date: 'Day N', my_task: 'My assignment', scale: 'Size',
-    days: '{0} days', now_in: 'Now in', unclassified: 'Unclassified',
+    days: '{0} days', hours: '{0} h', minutes: '{0} min', now_in: 'Now in', unclassified: 'Unclassified',
     counts: '{0} phases · {1} problems · {2} contents · {3} activities · {4} documents',
     'x-province': 'Province defense-zone exercise', 'x-district': 'District defense-zone exercise',
     'x-commune': 'Commune defensive combat exercise',
@@ -188,7 +188,13 @@ function Header({ ex, kind, roles, counts, nowT }) {
   const map = timeMap(ex);
   const nm = names(ex);
   const end = ex.start != null && ex.duration != null ? ex.start + ex.duration : null;
-  const ndays = ex.duration ? Math.round(ex.duration / DAY * 10) / 10 : null;
+  let length = null;
+  if (ex.duration >= DAY) {
+    length = s('days', String(Math.round(ex.duration / DAY * 10) / 10).replace('.', ','));
+  } else if (ex.duration > 0) {
+    const h = Math.floor(ex.duration / 3600000), m = Math.round((ex.duration % 3600000) / 60000);
+    length = s('hours', h) + (m ? ' ' + s('minutes', m) : '');
+  }
   const started = ex.clock && ex.clock.started && !ex.clock.ended;
   const curPhase = started ? (ex.phases || []).findIndex((p) => nowT >= p.start && nowT < p.end) : -1;
   return html`<section class="ov-head panel" aria-labelledby="ov-h1" data-testid="overview-header">
@@ -211,7 +217,7 @@ function Header({ ex, kind, roles, counts, nowT }) {
       <div><dt>${s('classification')}</dt><dd>${ex.classification && ex.classification !== 'none'
         ? html`<${Mark} c=${ex.classification} />` : s('unclassified')}</dd></div>
       <div><dt>${s('span')}</dt><dd><span class="time">${fmtEx(ex.start)} → ${fmtEx(end)}</span>
-        ${ndays ? html` <span class="muted">(${s('days', String(ndays).replace('.', ','))})</span>` : null}</dd></div>
+        ${length ? html` <span class="muted">(${length})</span>` : null}</dd></div>
       ${ex.n_date ? html`<div><dt>${s('n_date')}</dt><dd class="time">${map.realDate(0)}</dd></div>` : null}
       <div><dt>${s('my_task')}</dt><dd data-testid="my-task">${kind ? t(kind) : '—'}${
         roles && roles.length ? ': ' + roles.map((r) => nm[r] || r).join('; ') : ''}</dd></div>
@@ -241,9 +247,10 @@ function buildItems(ex, acts, map, nowT) {
     const tip = esc(`${s('phase', i + 1)}: ${ph.title} (${fmtSpan(ph.start, ph.end)})`);
     items.push({ id: 'ph:' + ph.id, type: 'background', start: map.toDate(ph.start),
       end: map.toDate(ph.end), content: '', className: 'ov-phase ov-phase-' + (i % 2) });
-    items.push({ id: 'pl:' + ph.id, group: '_phase', type: 'range', start: map.toDate(ph.start),
-      end: map.toDate(ph.end), content: `<b>${esc(s('phase', i + 1))}</b> · ${esc(ph.title)}`,
-      title: tip, className: 'ov-phase-label ov-phase-' + (i % 2) });
+    items.push({ id: 'pl:' + ph.id, group: '_phase', type: 'background', start: map.toDate(ph.start),
+      end: map.toDate(ph.end), title: tip,
+      content: `<span title="${tip}"><b>${esc(s('phase', i + 1))}</b> · ${esc(ph.title)}</span>`,
+      className: 'ov-phase-label ov-phase-' + (i % 2) });
   });
   for (const a of acts) {
     const tip = tooltipOf(a, nm);
@@ -333,9 +340,12 @@ function TimelinePanel({ ex, acts, receivedAt, apiRef, onSelect }) {
                          { animation: anim });
   };
 
-  const zoomTo = (ph) => {
+  const zoomTo = (ph, anim = true) => {
     const padMs = Math.max(20 * 60000, (ph.end - ph.start) * 0.03);
-    if (tl.current) tl.current.setWindow(map.toDate(ph.start - padMs), map.toDate(ph.end + padMs));
+    if (tl.current) {
+      tl.current.setWindow(map.toDate(ph.start - padMs), map.toDate(ph.end + padMs),
+                           { animation: anim });
+    }
   };
 
   // Groups and items: when the activities, the language or the clock move.
@@ -377,6 +387,11 @@ function TimelinePanel({ ex, acts, receivedAt, apiRef, onSelect }) {
     };
     const span = range[1] - range[0];
     const padMs = Math.max(30 * 60000, span * 0.02);
+    // First view: the phase under way, else the whole exercise.
+    const cur = nowT == null || clock.ended ? null
+      : (ex.phases || []).find((p) => nowT >= p.start && nowT < p.end);
+    const curPad = cur ? Math.max(20 * 60000, (cur.end - cur.start) * 0.03) : 0;
+    const w0 = cur ? [cur.start - curPad, cur.end + curPad] : [range[0] - padMs, range[1] + padMs];
     const timeline = new Timeline(el.current, items, groups, {
       moment: (d) => moment(d).utcOffset(off),
       format: { minorLabels: fmtMinor, majorLabels: fmtMajor },
@@ -388,7 +403,7 @@ function TimelinePanel({ ex, acts, receivedAt, apiRef, onSelect }) {
       zoomKey: 'ctrlKey',
       zoomMin: 10 * 60000,
       zoomMax: Math.max(span * 1.6, 6 * 3600000),
-      start: map.toDate(range[0] - padMs), end: map.toDate(range[1] + padMs),
+      start: map.toDate(w0[0]), end: map.toDate(w0[1]),
       min: map.toDate(range[0] - DAY / 2), max: map.toDate(range[1] + DAY / 2),
       maxHeight: 520, verticalScroll: true,
       groupOrder: 'order',
@@ -400,22 +415,17 @@ function TimelinePanel({ ex, acts, receivedAt, apiRef, onSelect }) {
     tl.current = timeline;
     timeline.on('select', (p) => {
       const id = p.items && p.items[0];
-      if (id && id.startsWith('pl:')) {
-        const ph = (ex.phases || []).find((p) => 'pl:' + p.id === id);
-        timeline.setSelection([]);
-        if (ph) zoomTo(ph);
-        return;
-      }
       onSelect(id && id.startsWith('x:') ? id.slice(2) : null);
     });
-    const cur = nowT == null ? null
-      : (ex.phases || []).find((p) => nowT >= p.start && nowT < p.end);
-    if (cur && !clock.ended) zoomTo(cur);
     apiRef.current = {
       focus(id) {
-        if (!items.get('x:' + id)) return;
+        const it = items.get('x:' + id);
+        if (!it) return;
         timeline.setSelection(['x:' + id]);
-        timeline.focus('x:' + id, { animation: true, zoom: false });
+        const a = +it.start, b = it.end ? +it.end : a;
+        const half = Math.max(2 * 3600000, (b - a) * 1.5);
+        timeline.setWindow(new Date((a + b) / 2 - half), new Date((a + b) / 2 + half),
+                           { animation: true });
         onSelect(id);
       },
       select(id) {
@@ -469,7 +479,7 @@ function TimelinePanel({ ex, acts, receivedAt, apiRef, onSelect }) {
   return html`<${Panel} title=${s('timeline')} actions=${actions} class="ov-timeline no-print" id="ov-timeline">
     <div class="ov-tl" ref=${el} data-testid="timeline" role="region" aria-label=${s('tl_label')}></div>
     ${acts && !acts.length ? html`<p class="muted">${s('no_activities')}</p>` : null}
-    <div class="ov-legend" aria-hidden="false">
+    <div class="ov-legend">
       <span class="lg"><span class="sw sw-plan"></span>${s('lg_plan')}</span>
       <span class="lg"><span class="sw sw-actual"></span>${s('lg_actual')}</span>
       <span class="lg"><span class="sw sw-dot"></span>${s('lg_inj')}</span>
@@ -686,7 +696,7 @@ function DocumentsPanel({ ex, docs, error }) {
           <td>${label('d-', d.type)}</td>
           <td>${nm[d.owner] || d.owner || '—'}</td>
           <td class="time">${fmtEx(d.due)}</td>
-          <td><${Pill} status=${d.status} />${d.issued_at != null
+          <td><${Pill} status=${d.status} />${d.issued_at != null && d.issued_at > (ex.start ?? 0)
             ? html`<div class="muted small time">${s('issued_at', fmtEx(d.issued_at))}</div>` : null}</td>
           <td>${d.classification && d.classification !== 'none'
             ? html`<${Mark} c=${d.classification} />` : html`<span class="muted">—</span>`}</td>
@@ -719,7 +729,14 @@ function usePrintOpen(rootRef) {
   }, []);
 }
 
+// One instance per exercise, so nothing of one exercise shows in another.
 export function Overview(props) {
+  useLang();
+  if (!props.ex || props.ex.id !== props.x) return html`<${Loading} />`;
+  return html`<${ExerciseOverview} key=${props.x} ...${props} />`;
+}
+
+function ExerciseOverview(props) {
   useLang();
   const { x, ex, kind, roles, live, receivedAt } = props;
   const root = useRef(null);
