@@ -78,7 +78,9 @@ static void classify(const struct kvpt_plan *p, const struct kvpt_event *ev,
 	f->cls = KVPT_CLASS_NONE;
 	switch (ev->type) {
 	case KVPT_EV_INJECT_RELEASED:
-		f->vis = VIS_STAFF;
+		/* observers learn that it was released (the dashboard's
+		 * progress), not what it says: the line has only its id */
+		f->vis = VIS_DASH;
 		add_inject_roles(p, f, ev->inject);
 		break;
 	case KVPT_EV_INJECT_HELD:

@@ -365,9 +365,14 @@ def forbidden_entry(who, e):
                 ev.get("by") is not None:
             pass  # public when unclassified
     if who == "ob":
-        if t.startswith("inject.") or t in ("action", "observation",
-                                            "transition.refused"):
+        # observers learn that an inject was released (its id, for the
+        # dashboard's progress), never its text, a hold or a cancel
+        if t in ("inject.held", "inject.cancelled", "action",
+                 "observation", "transition.refused"):
             return "%s to an observer" % t
+        if t == "inject.released" and set(ev) - {"seq", "t", "type", "v",
+                                                 "inject", "how", "by"}:
+            return "inject.released with more than the inject's id"
     return None
 
 
