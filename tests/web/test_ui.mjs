@@ -561,7 +561,7 @@ if (missing.length) {
         await env.enter(dir.page, 'dir');
         await shoot(dir, 'list', '[data-testid=exercise-list] li');
         await env.goto(dir.page, `#/x/${X}`);
-        await shoot(dir, 'overview', `main.screen-overview > *`);
+        await shoot(dir, 'overview', '[data-testid=timeline] .vis-item');
         await english(dir, 'overview');
         await env.goto(dir.page, `#/x/${X}/director`);
         await shoot(dir, 'director', '[data-testid=inject-row]');
