@@ -476,6 +476,7 @@ enum who {
 	W_USER,		/* logged in */
 	W_ADMIN,	/* administrators */
 	W_EX,		/* assigned in the exercise, or administrator */
+	W_AS,		/* assigned in the exercise (administrators too) */
 };
 
 struct route {
@@ -507,11 +508,6 @@ static void api_openapi(struct req *r)
 
 static void api_stream(struct req *r)
 {
-	if (!r->as) {
-		reply_error(r, 403, "forbidden", "you have no assignment in "
-			    "this exercise");
-		return;
-	}
 	sse_open(r);
 }
 
@@ -545,13 +541,13 @@ static const struct route routes[] = {
 	{ GET, "exercises/*/attachments/*", W_EX, api_attachment_get },
 	{ POST, "exercises/*/observations", W_EX, api_observation_post },
 	{ GET, "exercises/*/observations", W_EX, api_observations_list },
-	{ GET, "exercises/*/state", W_EX, api_state },
+	{ GET, "exercises/*/state", W_AS, api_state },
 	{ GET, "exercises/*/injects", W_EX, api_injects },
-	{ GET, "exercises/*/expectations", W_EX, api_expectations },
-	{ GET, "exercises/*/events", W_EX, api_events },
-	{ GET, "exercises/*/activities", W_EX, api_activities },
-	{ GET, "exercises/*/documents", W_EX, api_documents },
-	{ GET, "exercises/*/stream", W_EX, api_stream },
+	{ GET, "exercises/*/expectations", W_AS, api_expectations },
+	{ GET, "exercises/*/events", W_AS, api_events },
+	{ GET, "exercises/*/activities", W_AS, api_activities },
+	{ GET, "exercises/*/documents", W_AS, api_documents },
+	{ GET, "exercises/*/stream", W_AS, api_stream },
 	{ 0, NULL, W_ANY, NULL },
 };
 
@@ -794,7 +790,7 @@ void http_handle(struct evhttp_request *ev, void *arg)
 		reply_error(&r, 403, "forbidden", "administrators only");
 		goto out;
 	}
-	if (rt->who == W_EX) {
+	if (rt->who == W_EX || rt->who == W_AS) {
 		int64_t id;
 
 		if (parse_id(r.seg[1], &id) || !(r.x = srv_exercise(s, id))) {
@@ -804,6 +800,11 @@ void http_handle(struct evhttp_request *ev, void *arg)
 		r.as = srv_assignment(r.x, r.user->id);
 		if (!r.as && !r.user->admin) {
 			reply_error(&r, 404, "not_found", "no such exercise");
+			goto out;
+		}
+		if (!r.as && rt->who == W_AS) {
+			reply_error(&r, 403, "forbidden", "you have no "
+				    "assignment in this exercise");
 			goto out;
 		}
 	}
