@@ -134,7 +134,7 @@ if (missing.length) {
     assert.fail('cannot run the browser tests:\n  ' + missing.join('\n  '));
   });
 } else {
-  describe('kvpt web front', { timeout: 280000 }, () => {
+  describe('kvpt web front', { timeout: 560000 }, () => {
     before(async () => { env = await setup(KVPT); });
     after(async () => {
       if (!env) return;
