@@ -1,5 +1,6 @@
 // Shared pieces of the screens: the clocks, the connection indicator,
-// classification marks, status pills, panels and error boxes.
+// classification marks, status pills, panels and error boxes, and the
+// names of plan entities (full and shortened).
 
 import { html, useEffect, useState } from './lib.js';
 import { fmtEx, fmtReal, t } from './i18n.js';
@@ -98,4 +99,31 @@ export function stateName(ex, mid, sid) {
   const m = (ex.machines || []).find((mm) => mm.id === mid);
   const s = m && m.states.find((ss) => ss.id === sid);
   return s ? s.name : sid;
+}
+
+// Shorter names for chips and labels; the full name stays in the title.
+const ABBR = [
+  [/\s*\([^)]*\)/g, ''],
+  [/Bộ Chỉ huy quân sự/gi, 'Bộ CHQS'], [/Ban Chỉ huy quân sự/gi, 'Ban CHQS'],
+  [/BCH Quân sự/g, 'BCHQS'], [/Ban Chỉ huy Phòng thủ khu vực/gi, 'Ban CHPTKV'],
+  [/Hội đồng nhân dân/gi, 'HĐND'], [/Ủy ban nhân dân/gi, 'UBND'],
+  [/Ủy ban Mặt trận Tổ quốc Việt Nam/gi, 'UBMTTQ'], [/Ủy ban MTTQ Việt Nam/gi, 'UBMTTQ'],
+  [/Mặt trận Tổ quốc Việt Nam/gi, 'MTTQ'], [/súng máy phòng không/gi, 'SMPK'],
+  [/dân quân cơ động/gi, 'DQCĐ'], [/dân quân tại chỗ/gi, 'DQTC'], [/dự bị động viên/gi, 'DBĐV'],
+  [/cảnh sát cơ động/gi, 'CSCĐ'], [/Trung tâm Y tế/g, 'TTYT'], [/Tài chính – Kế hoạch/g, 'TC–KH'],
+  [/Hội Liên hiệp Phụ nữ/g, 'Hội LHPN'], [/\s+[–-]\s+/g, '–'],
+  [/\s+/g, ' '],
+];
+export function shortName(name, max = 40) {
+  let s = name || '';
+  for (const [re, to] of ABBR) s = s.replace(re, to);
+  s = s.trim();
+  if (s.length > max && s.indexOf(', ') > 8) s = s.slice(0, s.indexOf(', '));
+  if (s.length > max) {
+    // Keep the head and the tail (the distinguishing name is usually last).
+    const head = s.slice(0, Math.floor(max * 0.45)).replace(/\s+\S*$/, '');
+    const tail = s.slice(s.length - (max - head.length - 1)).replace(/^\S*\s+/, '');
+    s = head + '…' + tail;
+  }
+  return s;
 }

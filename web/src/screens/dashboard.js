@@ -9,7 +9,7 @@ import { html, useEffect, useMemo, useRef, useState } from '../lib.js';
 import { get } from '../api.js';
 import { fmtEx, tr, useLang } from '../i18n.js';
 import { useLiveData } from '../live.js';
-import { Clocks, ErrorBox, Loading, exerciseNow, useNow } from '../ui.js';
+import { Clocks, ErrorBox, Loading, exerciseNow, shortName, useNow } from '../ui.js';
 import * as L from '../vendor/leaflet.mjs';
 
 const T = {
@@ -56,33 +56,6 @@ const T = {
     places_n: '{0} places',
   },
 };
-
-// Shorter names for chips and labels; the full name stays in the title.
-const ABBR = [
-  [/\s*\([^)]*\)/g, ''],
-  [/Bộ Chỉ huy quân sự/gi, 'Bộ CHQS'], [/Ban Chỉ huy quân sự/gi, 'Ban CHQS'],
-  [/BCH Quân sự/g, 'BCHQS'], [/Ban Chỉ huy Phòng thủ khu vực/gi, 'Ban CHPTKV'],
-  [/Hội đồng nhân dân/gi, 'HĐND'], [/Ủy ban nhân dân/gi, 'UBND'],
-  [/Ủy ban Mặt trận Tổ quốc Việt Nam/gi, 'UBMTTQ'], [/Ủy ban MTTQ Việt Nam/gi, 'UBMTTQ'],
-  [/Mặt trận Tổ quốc Việt Nam/gi, 'MTTQ'], [/súng máy phòng không/gi, 'SMPK'],
-  [/dân quân cơ động/gi, 'DQCĐ'], [/dân quân tại chỗ/gi, 'DQTC'], [/dự bị động viên/gi, 'DBĐV'],
-  [/cảnh sát cơ động/gi, 'CSCĐ'], [/Trung tâm Y tế/g, 'TTYT'], [/Tài chính – Kế hoạch/g, 'TC–KH'],
-  [/Hội Liên hiệp Phụ nữ/g, 'Hội LHPN'], [/\s+[–-]\s+/g, '–'],
-  [/\s+/g, ' '],
-];
-export function shortName(name, max = 40) {
-  let s = name || '';
-  for (const [re, to] of ABBR) s = s.replace(re, to);
-  s = s.trim();
-  if (s.length > max && s.indexOf(', ') > 8) s = s.slice(0, s.indexOf(', '));
-  if (s.length > max) {
-    // Keep the head and the tail (the distinguishing name is usually last).
-    const head = s.slice(0, Math.floor(max * 0.45)).replace(/\s+\S*$/, '');
-    const tail = s.slice(s.length - (max - head.length - 1)).replace(/^\S*\s+/, '');
-    s = head + '…' + tail;
-  }
-  return s;
-}
 
 const cap = (s) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : s);
 const clamp01 = (v) => Math.max(0, Math.min(1, v));

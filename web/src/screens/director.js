@@ -6,10 +6,10 @@
 
 import { html, useEffect, useMemo, useState } from '../lib.js';
 import { ApiError, get, post } from '../api.js';
-import { common, fmtDur, fmtEx, fmtReal, getLang, t, tr, useLang } from '../i18n.js';
+import { fmtDur, fmtEx, fmtReal, tr, useLang } from '../i18n.js';
 import { useLiveData } from '../live.js';
-import { ErrorBox, Loading, Mark, Panel, Pill, exerciseNow, names, stateName, useNow }
-  from '../ui.js';
+import { ErrorBox, Loading, Mark, Panel, Pill, exerciseNow, names, useNow } from '../ui.js';
+import { EXPECT_KINDS, describe, feedContext, fmtSpeed, machineName, word } from '../describe.js';
 
 const T = {
   vi: {
@@ -54,24 +54,6 @@ const T = {
     cat_inject: 'Tình huống', cat_action: 'Hành động vai tập', cat_expectation: 'Yêu cầu',
     cat_state: 'Trạng thái', cat_clock: 'Đồng hồ', cat_document: 'Văn kiện',
     cat_activity: 'Hoạt động', cat_observation: 'Đánh giá',
-    ev_started: 'Bắt đầu diễn tập (tốc độ ×{0})', ev_ended: 'Kết thúc diễn tập',
-    ev_paused: 'Tạm dừng đồng hồ', ev_resumed: 'Đồng hồ chạy tiếp',
-    ev_speed: 'Đổi tốc độ: ×{0}', ev_jumped: 'Nhảy thời gian từ {0} đến {1}',
-    ev_released: 'Phát tình huống {0}: {1}', ev_held: 'Giữ lại tình huống {0}: {1}',
-    ev_cancelled: 'Hủy tình huống {0}: {1}',
-    ev_met: 'Đạt yêu cầu: {0}', ev_missed: 'Quá hạn yêu cầu: {0} (hạn {1})',
-    ev_late: 'Hoàn thành trễ hạn: {0} (hạn {1})', ev_met_state: 'Đạt yêu cầu khi phát: {0}',
-    ev_ack: 'Vai tập {0} xác nhận đã nhận tình huống {1}',
-    ev_report: 'Vai tập {0} báo cáo{1}: {2}', ev_order: 'Vai tập {0} ra mệnh lệnh{1}: {2}',
-    ev_decision: 'Vai tập {0} quyết định xử trí{1}: {2}',
-    ev_document: 'Vai tập {0} ban hành văn kiện: {1}',
-    ev_conference: 'Vai tập {0} tổ chức hội nghị: {1}', conf_unplanned: 'ngoài kế hoạch',
-    ev_transition: 'Vai tập {0} đề nghị chuyển {1} sang «{2}»',
-    ev_issued: 'Ban hành văn kiện: {0} — {1}',
-    ev_state: 'Chuyển trạng thái: {0} → {1}', ev_state_from: 'trước đó: «{0}»',
-    ev_refused: 'Từ chối chuyển trạng thái: {0} → {1}. Lý do: {2}',
-    ev_act_started: 'Bắt đầu hoạt động: {0}', ev_act_ended: 'Kết thúc hoạt động: {0}',
-    ev_observation: 'Nhận xét đánh giá ({0}): {1}',
     // state board
     states: 'Bảng trạng thái', no_states: 'Chưa có dữ liệu trạng thái.',
     t_ex: 'giờ diễn tập', t_real: 'giờ thực',
@@ -115,73 +97,14 @@ const T = {
     cat_inject: 'Injects', cat_action: 'Player actions', cat_expectation: 'Expectations',
     cat_state: 'States', cat_clock: 'Clock', cat_document: 'Documents',
     cat_activity: 'Activities', cat_observation: 'Evaluation',
-    ev_started: 'Exercise started (speed ×{0})', ev_ended: 'Exercise ended',
-    ev_paused: 'Clock paused', ev_resumed: 'Clock resumed',
-    ev_speed: 'Speed changed: ×{0}', ev_jumped: 'Time jumped from {0} to {1}',
-    ev_released: 'Inject {0} released: {1}', ev_held: 'Inject {0} held: {1}',
-    ev_cancelled: 'Inject {0} cancelled: {1}',
-    ev_met: 'Expectation met: {0}', ev_missed: 'Expectation missed: {0} (deadline {1})',
-    ev_late: 'Met late: {0} (deadline {1})', ev_met_state: 'Met on release: {0}',
-    ev_ack: 'Player {0} acknowledged inject {1}',
-    ev_report: 'Player {0} reported{1}: {2}', ev_order: 'Player {0} gave an order{1}: {2}',
-    ev_decision: 'Player {0} decided{1}: {2}',
-    ev_document: 'Player {0} issued a document: {1}',
-    ev_conference: 'Player {0} held a conference: {1}', conf_unplanned: 'not in the plan',
-    ev_transition: 'Player {0} asked to move {1} to "{2}"',
-    ev_issued: 'Document issued: {0} — {1}',
-    ev_state: 'State changed: {0} → {1}', ev_state_from: 'before: "{0}"',
-    ev_refused: 'Transition refused: {0} → {1}. Reason: {2}',
-    ev_act_started: 'Activity started: {0}', ev_act_ended: 'Activity ended: {0}',
-    ev_observation: 'Evaluator\'s note ({0}): {1}',
     states: 'State board', no_states: 'No state data yet.',
     t_ex: 'exercise time', t_real: 'real time',
   },
 };
 
-const KINDS = {
-  vi: { acknowledge: 'tiếp nhận', report: 'báo cáo', order: 'mệnh lệnh',
-        decision: 'quyết định xử trí', document: 'văn kiện', conference: 'hội nghị',
-        state: 'chuyển trạng thái' },
-  en: { acknowledge: 'acknowledge', report: 'report', order: 'order', decision: 'decision',
-        document: 'document', conference: 'conference', state: 'state change' },
-};
-
-const DOC_TYPES = {
-  vi: { directive: 'chỉ thị', decision: 'quyết định', resolution: 'nghị quyết',
-        intent: 'ý định', plan: 'kế hoạch', script: 'kịch bản',
-        'inject-schedule': 'lịch phát tình huống', 'control-plan': 'kế hoạch điều hành',
-        rules: 'quy tắc', report: 'báo cáo', 'combat-decision': 'quyết tâm tác chiến',
-        'support-plan': 'kế hoạch bảo đảm', 'a2-plan': 'phương án A2',
-        'transition-order': 'mệnh lệnh chuyển trạng thái', 'march-order': 'mệnh lệnh hành quân',
-        'combat-order': 'mệnh lệnh chiến đấu', order: 'mệnh lệnh',
-        'summary-report': 'báo cáo tổng kết', lessons: 'rút kinh nghiệm',
-        notice: 'thông báo', other: 'văn kiện khác' },
-  en: { directive: 'directive', decision: 'decision', resolution: 'resolution',
-        intent: 'intent', plan: 'plan', script: 'script', 'inject-schedule': 'inject schedule',
-        'control-plan': 'control plan', rules: 'rules', report: 'report',
-        'combat-decision': 'defensive-combat decision', 'support-plan': 'support plan',
-        'a2-plan': 'A2 plan', 'transition-order': 'transition order',
-        'march-order': 'march order', 'combat-order': 'combat order', order: 'order',
-        'summary-report': 'summary report', lessons: 'lessons', notice: 'notice',
-        other: 'other document' },
-};
-
 const SPEEDS = [1, 2, 5, 10, 30, 60, 120, 600];
 const SOON_MS = 15 * 60000;     // an open expectation this close to its deadline is flagged
 const TIME_RE = /^N([+-]\d{1,3})?\s+\d{1,2}:\d{2}(:\d{2})?$/i;
-
-// A word of a { vi, en } table in the current language.
-const word = (table, k) => {
-  const l = getLang();
-  return (table[l] && table[l][k]) || (table.vi && table.vi[k]) || k;
-};
-
-const HOW = {
-  vi: { scheduled: 'theo kế hoạch', manual: 'phát bằng tay', condition: 'theo điều kiện' },
-  en: { scheduled: 'as scheduled', manual: 'by hand', condition: 'on condition' },
-};
-
-const fmtSpeed = (s) => String(+(+s).toFixed(3)).replace('.', getLang() === 'vi' ? ',' : '.');
 
 // The message of a failed request, as the officer should read it.
 function failure(err) {
@@ -190,20 +113,6 @@ function failure(err) {
     return why ? tr(T, 'refused_why', why, err.message) : tr(T, 'refused', err.message);
   }
   return err.message || String(err);
-}
-
-// Vietnamese and English halves of the engine's "vi (en)" reasons.
-function reasonText(s) {
-  if (!s) return '';
-  const m = String(s).match(/^([\s\S]*\S)\s+\(([^()]*)\)\s*$/);
-  if (!m) return s;
-  return getLang() === 'en' ? m[2] : m[1];
-}
-
-function machineName(ex, mid) {
-  if (common.vi[mid]) return t(mid);
-  const m = (ex.machines || []).find((mm) => mm.id === mid);
-  return m ? m.name : mid;
 }
 
 // A message line; successes fade after a while, refusals stay until closed.
@@ -389,7 +298,7 @@ function InjectRow({ inj, n, now, started, exps, onOp, busy }) {
         <div class="dir-text">${inj.text}</div>
         ${exps.length ? html`<div class="dir-inj-exps"><strong>${tr(T, 'its_exps')}:</strong>
           <ul>${exps.map((e) => html`<li key=${e.id}>
-            <span>${word(KINDS, e.kind)} — ${n[e.by] || e.by}</span>
+            <span>${word(EXPECT_KINDS, e.kind)} — ${n[e.by] || e.by}</span>
             <span class="time">${e.deadline !== null && e.deadline !== undefined ? fmtEx(e.deadline) : ''}</span>
             <${Pill} status=${e.status} /></li>`)}</ul></div>` : null}
       </td></tr>` : null}`;
@@ -535,7 +444,7 @@ function Expectations({ ex, exps, error, injects, now }) {
             const cls = left === null ? '' : left < 0 ? ' overdue' : left <= SOON_MS ? ' soon' : '';
             return html`<tr key=${e.id} data-testid="expectation" data-expectation=${e.id}
                 data-status=${e.status} class=${'dir-exp ' + e.status + cls}>
-              <td><span class="dir-kind">${word(KINDS, e.kind)}</span>
+              <td><span class="dir-kind">${word(EXPECT_KINDS, e.kind)}</span>
                 <span class="dir-id" title=${injTitle[e.inject] || ''}>${e.inject}</span></td>
               <td>${n[e.by] || e.by}</td>
               <td class="time">${e.deadline !== null && e.deadline !== undefined ? fmtEx(e.deadline) : '—'}
@@ -569,92 +478,12 @@ const CATS = {
 const CAT_OF = {};
 for (const [c, types] of Object.entries(CATS)) for (const ty of types) CAT_OF[ty] = c;
 
-const clip = (s, k = 300) => (s && s.length > k ? s.slice(0, k) + '…' : s || '');
-
-// One feed entry in words: { text, tone }.
-function describe(entry, ctx) {
-  const { ex, n, inj, exp, acts, docs } = ctx;
-  const e = entry.event || entry.observation || {};
-  const who = (r) => n[r] || r || '';
-  const injName = (id) => (inj[id] ? `${id} «${inj[id]}»` : id);
-  const expName = (id) => {
-    const x = exp[id];
-    return x ? `${word(KINDS, x.kind)} — ${who(x.by)} (${x.inject})` : id;
-  };
-  const docName = (ev) => {
-    if (ev.document && docs[ev.document]) return docs[ev.document];
-    return ev.doc_type ? word(DOC_TYPES, ev.doc_type) : ev.document || '';
-  };
-  const st = (m, s) => stateName(ex, m, s);
-  const ijs = (id) => (id ? ` (${id})` : '');
-  switch (entry.type) {
-    case 'exercise.started': return { text: tr(T, 'ev_started', fmtSpeed((e.speed || 1000) / 1000)) };
-    case 'exercise.ended': return { text: tr(T, 'ev_ended'), tone: 'bad' };
-    case 'clock.paused': return { text: tr(T, 'ev_paused'), tone: 'warn' };
-    case 'clock.resumed': return { text: tr(T, 'ev_resumed') };
-    case 'clock.speed': return { text: tr(T, 'ev_speed', fmtSpeed((e.speed || 1000) / 1000)) };
-    case 'clock.jumped': return { text: tr(T, 'ev_jumped', fmtEx(e.from_t), fmtEx(e.t)) };
-    case 'inject.released': return {
-      text: tr(T, 'ev_released', e.inject, inj[e.inject] || ''),
-      extra: [word(HOW, e.how), e.by ? who(e.by) : ''].filter(Boolean).join(' · '),
-      tone: 'info' };
-    case 'inject.held': return { text: tr(T, 'ev_held', e.inject, inj[e.inject] || ''), tone: 'warn' };
-    case 'inject.cancelled': return { text: tr(T, 'ev_cancelled', e.inject, inj[e.inject] || ''), tone: 'bad' };
-    case 'expectation.met': return {
-      text: tr(T, e.by || e.action ? 'ev_met' : 'ev_met_state', expName(e.expectation)), tone: 'ok' };
-    case 'expectation.missed': return {
-      text: tr(T, 'ev_missed', expName(e.expectation), fmtEx(e.deadline)), tone: 'bad' };
-    case 'expectation.late': return {
-      text: tr(T, 'ev_late', expName(e.expectation), fmtEx(e.deadline)), tone: 'warn' };
-    case 'action': {
-      const r = who(e.role);
-      switch (e.kind) {
-        case 'acknowledge': return { text: tr(T, 'ev_ack', r, injName(e.inject)), tone: 'act' };
-        case 'report': case 'order': case 'decision':
-          return { text: tr(T, 'ev_' + e.kind, r, ijs(e.inject), ''), quote: clip(e.text), tone: 'act' };
-        case 'document': return { text: tr(T, 'ev_document', r, docName(e)), quote: clip(e.text), tone: 'act' };
-        case 'conference': return {
-          text: tr(T, 'ev_conference', r, e.conference ? acts[e.conference] || e.conference : tr(T, 'conf_unplanned')),
-          quote: clip(e.text), tone: 'act' };
-        case 'transition': return {
-          text: tr(T, 'ev_transition', r, who(e.body), st(e.machine, e.state)),
-          extra: machineName(ex, e.machine), tone: 'act' };
-        default: return { text: `${r}: ${e.kind}`, quote: clip(e.text), tone: 'act' };
-      }
-    }
-    case 'document.issued': return {
-      text: tr(T, 'ev_issued', docName(e), who(e.body)), extra: e.by ? who(e.by) : '' };
-    case 'state.changed': return {
-      text: tr(T, 'ev_state', who(e.body), st(e.machine, e.to)),
-      extra: [machineName(ex, e.machine), tr(T, 'ev_state_from', st(e.machine, e.from)),
-              e.by ? who(e.by) : ''].filter(Boolean).join(' · '),
-      tone: 'state' };
-    case 'transition.refused': return {
-      text: tr(T, 'ev_refused', who(e.body), st(e.machine, e.to), reasonText(e.reason)),
-      extra: [machineName(ex, e.machine), e.by ? who(e.by) : '', e.rule ? `[${e.rule}]` : '']
-        .filter(Boolean).join(' · '),
-      tone: 'bad' };
-    case 'activity.started': return { text: tr(T, 'ev_act_started', acts[e.activity] || e.activity) };
-    case 'activity.ended': return { text: tr(T, 'ev_act_ended', acts[e.activity] || e.activity) };
-    case 'observation': {
-      const parts = [n[e.criterion] || e.criterion, e.score, n[e.activity], n[e.body]].filter(Boolean);
-      return { text: tr(T, 'ev_observation', e.display || e.evaluator || '', parts.join(' — ')),
-               quote: clip([e.text, e.strengths, e.weaknesses].filter(Boolean).join(' · ')), tone: 'obs' };
-    }
-    default: return { text: entry.type };
-  }
-}
-
 function Feed({ ex, live, injects, exps, acts, docs }) {
   const [off, setOff] = useState({});
   const [limit, setLimit] = useState(150);
-  const ctx = useMemo(() => {
-    const inj = {};
-    for (const i of injects || []) inj[i.id] = i.title;
-    const exp = {};
-    for (const e of exps || []) exp[e.id] = e;
-    return { ex, n: names(ex), inj, exp, acts: acts || {}, docs: docs || {} };
-  }, [ex, injects, exps, acts, docs]);
+  const ctx = useMemo(() => feedContext(ex, {
+    injects, expectations: exps, activities: acts, documents: docs,
+  }), [ex, injects, exps, acts, docs]);
   const events = live.events;
   const shown = [];
   let total = 0;
@@ -675,11 +504,10 @@ function Feed({ ex, live, injects, exps, acts, docs }) {
       ${shown.length ? html`<ol class="dir-feed-list" data-testid="feed">
         ${shown.map((en) => {
           const d = describe(en, ctx);
-          const ev = en.event || en.observation || {};
           return html`<li key=${en.id} data-testid="feed-item" data-type=${en.type}
               class=${'dir-feed-item cat-' + (CAT_OF[en.type] || 'clock') + (d.tone ? ' tone-' + d.tone : '')}>
             <div class="when">
-              <span class="ex" title=${tr(T, 't_ex')}>${fmtEx(ev.t)}</span>
+              <span class="ex" title=${tr(T, 't_ex')}>${fmtEx(d.t)}</span>
               <span class="real" title=${tr(T, 't_real')}>${fmtReal(en.at_ms, false)}</span>
             </div>
             <div class="what">
@@ -743,16 +571,8 @@ export function Director(props) {
   const [acts, setActs] = useState(null);
   const [docs, setDocs] = useState(null);
   useEffect(() => {
-    get(`/api/exercises/${x}/activities`).then((l) => {
-      const m = {};
-      for (const a of l || []) m[a.id] = a.title;
-      setActs(m);
-    }, () => setActs({}));
-    get(`/api/exercises/${x}/documents`).then((l) => {
-      const m = {};
-      for (const d of l || []) m[d.id] = d.title;
-      setDocs(m);
-    }, () => setDocs({}));
+    get(`/api/exercises/${x}/activities`).then(setActs, () => setActs([]));
+    get(`/api/exercises/${x}/documents`).then(setDocs, () => setDocs([]));
   }, [x]);
   void nowReal;
   const now = ex.clock && ex.clock.started && ex.status !== 'ended'

@@ -6,10 +6,10 @@
 
 import { html, useEffect, useMemo, useState } from '../lib.js';
 import { get, post } from '../api.js';
-import { fmtEx, fmtReal, getLang, t, tr, useLang } from '../i18n.js';
+import { fmtEx, fmtReal, t, tr, useLang } from '../i18n.js';
 import { useLiveData } from '../live.js';
-import { ErrorBox, Loading, Panel, names } from '../ui.js';
-import { shortName } from './dashboard.js';
+import { ErrorBox, Loading, Panel, names, shortName } from '../ui.js';
+import { describe, feedContext } from '../describe.js';
 
 const T = {
   vi: {
@@ -37,23 +37,6 @@ const T = {
     exp_total: 'Tổng cộng',
     feed_title: 'Diễn biến gần đây', feed_none: 'Chưa có diễn biến.',
     phase_n: 'Giai đoạn {0}: {1}', phase_other: 'Ngoài các giai đoạn', running: 'đang diễn ra',
-    // the feed
-    ev_started: 'Bắt đầu diễn tập', ev_ended: 'Kết thúc diễn tập',
-    ev_paused: 'Tạm dừng đồng hồ diễn tập', ev_resumed: 'Tiếp tục đồng hồ diễn tập',
-    ev_speed: 'Đổi tốc độ đồng hồ: ×{0}', ev_jumped: 'Chuyển nhanh thời gian diễn tập từ {0}',
-    ev_released: 'Phát tình huống: {0}', how_manual: ' (phát trực tiếp)', how_condition: ' (theo điều kiện)',
-    ev_held: 'Giữ lại tình huống: {0}', ev_cancelled: 'Hủy tình huống: {0}',
-    tag_met: 'Đạt', tag_late: 'Trễ hạn', tag_missed: 'Quá hạn', tag_refused: 'Từ chối',
-    exp_desc: '{0} của {1} — {2}',
-    ev_action: '{0}: {1}', ev_doc: '{0} ban hành {1}', ev_state: '{0}: {1} {2} → {3}',
-    ev_refused: 'chuyển trạng thái của {0}: {1}',
-    ev_act_start: 'Bắt đầu: {0}', ev_act_end: 'Kết thúc: {0}',
-    ev_obs: 'Nhận xét của {0} — {1}',
-    act_acknowledge: 'tiếp nhận tình huống', act_report: 'báo cáo', act_order: 'ra mệnh lệnh',
-    act_decision: 'quyết định xử trí', act_document: 'ban hành văn kiện', act_conference: 'tổ chức hội nghị',
-    act_transition: 'đề nghị chuyển trạng thái',
-    exp_acknowledge: 'Tiếp nhận', exp_report: 'Báo cáo', exp_order: 'Mệnh lệnh', exp_decision: 'Quyết định xử trí',
-    exp_document: 'Văn kiện', exp_conference: 'Hội nghị', exp_state: 'Chuyển trạng thái',
   },
   en: {
     internal_title: 'Internal',
@@ -80,131 +63,13 @@ const T = {
     exp_total: 'Total',
     feed_title: 'Recent events', feed_none: 'Nothing yet.',
     phase_n: 'Phase {0}: {1}', phase_other: 'Outside the phases', running: 'under way',
-    ev_started: 'Exercise started', ev_ended: 'Exercise ended',
-    ev_paused: 'Clock paused', ev_resumed: 'Clock resumed',
-    ev_speed: 'Clock speed ×{0}', ev_jumped: 'Clock moved forward from {0}',
-    ev_released: 'Situation released: {0}', how_manual: ' (by hand)', how_condition: ' (on condition)',
-    ev_held: 'Situation held: {0}', ev_cancelled: 'Situation cancelled: {0}',
-    tag_met: 'Met', tag_late: 'Late', tag_missed: 'Missed', tag_refused: 'Refused',
-    exp_desc: '{0} by {1} — {2}',
-    ev_action: '{0}: {1}', ev_doc: '{0} issued {1}', ev_state: '{0}: {1} {2} → {3}',
-    ev_refused: 'transition of {0}: {1}',
-    ev_act_start: 'Started: {0}', ev_act_end: 'Ended: {0}',
-    ev_obs: 'Observation by {0} — {1}',
-    act_acknowledge: 'acknowledged', act_report: 'report', act_order: 'order',
-    act_decision: 'decision', act_document: 'document', act_conference: 'conference',
-    act_transition: 'asked for a transition',
-    exp_acknowledge: 'Acknowledgement', exp_report: 'Report', exp_order: 'Order', exp_decision: 'Decision',
-    exp_document: 'Document', exp_conference: 'Conference', exp_state: 'State change',
   },
 };
-
-// Document types of the model (src/model/model.c), for the feed.
-const DOC_TYPES = {
-  vi: {
-    directive: 'chỉ thị', decision: 'quyết định', resolution: 'nghị quyết', intent: 'ý định',
-    plan: 'kế hoạch', script: 'kịch bản', 'inject-schedule': 'lịch phát tình huống',
-    'control-plan': 'kế hoạch điều hành', rules: 'quy tắc', report: 'báo cáo',
-    'combat-decision': 'quyết tâm tác chiến', 'support-plan': 'kế hoạch bảo đảm',
-    'a2-plan': 'phương án A2', 'transition-order': 'mệnh lệnh chuyển trạng thái',
-    'march-order': 'mệnh lệnh hành quân', 'combat-order': 'mệnh lệnh chiến đấu', order: 'mệnh lệnh',
-    'summary-report': 'báo cáo tổng kết', lessons: 'rút kinh nghiệm', notice: 'thông báo', other: 'văn kiện',
-  },
-  en: {
-    directive: 'directive', decision: 'decision', resolution: 'resolution', intent: 'intent',
-    plan: 'plan', script: 'script', 'inject-schedule': 'inject schedule', 'control-plan': 'control plan',
-    rules: 'rules', report: 'report', 'combat-decision': 'combat decision', 'support-plan': 'support plan',
-    'a2-plan': 'A2 plan', 'transition-order': 'transition order', 'march-order': 'march order',
-    'combat-order': 'combat order', order: 'order', 'summary-report': 'summary report',
-    lessons: 'lessons', notice: 'notice', other: 'document',
-  },
-};
-
-const cap = (s) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : s);
 
 // The body an expectation's `by` stands for: a role's body, or a body.
 export function bodyOf(ex, by) {
   const r = (ex.roles || []).find((rr) => rr.id === by);
   return r ? r.body : by;
-}
-
-// One feed entry, briefly, in the current language.  ctx = { ex, nm (names),
-// injects, activities, expectations, documents } (maps by id; any may be
-// empty).  Returns { t, tag, text, tone } (tag: a short word for outcomes;
-// tone: ok | warn | bad | info | obs | '').
-export function describeEvent(e, ctx) {
-  const { ex, nm } = ctx;
-  const ev = e.event || {};
-  const n = (id) => (id && nm[id]) || id || '';
-  const inj = (id) => (ctx.injects[id] && ctx.injects[id].title) || (ctx.activities[id] && ctx.activities[id].title) || id;
-  const act = (id) => (ctx.activities[id] && ctx.activities[id].title) || id;
-  const machine = (mid) => {
-    const m = (ex.machines || []).find((mm) => mm.id === mid);
-    return m ? m.name : mid;
-  };
-  const state = (mid, sid) => {
-    const m = (ex.machines || []).find((mm) => mm.id === mid);
-    const s = m && m.states.find((ss) => ss.id === sid);
-    return s ? s.name : sid;
-  };
-  const expDesc = () => {
-    const x = ctx.expectations[ev.expectation];
-    const kind = x ? tr(T, 'exp_' + x.kind) : ev.expectation;
-    const by = ev.by || (x && x.by);
-    return tr(T, 'exp_desc', kind, n(by) || '—', inj(ev.inject));
-  };
-  let text = e.type;
-  let tone = '';
-  let tag = '';
-  let time = ev.t;
-  switch (e.type) {
-    case 'exercise.started': text = tr(T, 'ev_started'); tone = 'info'; break;
-    case 'exercise.ended': text = tr(T, 'ev_ended'); tone = 'info'; break;
-    case 'clock.paused': text = tr(T, 'ev_paused'); break;
-    case 'clock.resumed': text = tr(T, 'ev_resumed'); break;
-    case 'clock.speed': text = tr(T, 'ev_speed', +(ev.speed / 1000).toFixed(3)); break;
-    case 'clock.jumped': text = tr(T, 'ev_jumped', fmtEx(ev.from_t)); break;
-    case 'inject.released':
-      text = tr(T, 'ev_released', inj(ev.inject)) +
-        (ev.how === 'manual' ? tr(T, 'how_manual') : ev.how === 'condition' ? tr(T, 'how_condition') : '');
-      tone = 'info'; break;
-    case 'inject.held': text = tr(T, 'ev_held', inj(ev.inject)); tone = 'warn'; break;
-    case 'inject.cancelled': text = tr(T, 'ev_cancelled', inj(ev.inject)); break;
-    case 'expectation.met': text = expDesc(); tag = tr(T, 'tag_met'); tone = 'ok'; break;
-    case 'expectation.late': text = expDesc(); tag = tr(T, 'tag_late'); tone = 'warn'; break;
-    case 'expectation.missed': text = expDesc(); tag = tr(T, 'tag_missed'); tone = 'bad'; break;
-    case 'action': {
-      let what = tr(T, 'act_' + ev.kind);
-      if (ev.inject) what += ' — ' + inj(ev.inject);
-      else if (ev.conference) what += ' — ' + act(ev.conference);
-      else if (ev.document) what += ' — ' + ((ctx.documents[ev.document] || {}).title || ev.document);
-      else if (ev.kind === 'transition') what += ' — ' + n(ev.body) + ': ' + state(ev.machine, ev.state);
-      if (ev.text) what += ': “' + (ev.text.length > 140 ? ev.text.slice(0, 140) + '…' : ev.text) + '”';
-      text = tr(T, 'ev_action', n(ev.role), what);
-      break;
-    }
-    case 'document.issued': {
-      const types = DOC_TYPES[getLang()] || DOC_TYPES.vi;
-      const d = ev.document && ctx.documents[ev.document];
-      text = tr(T, 'ev_doc', n(ev.body), d ? d.title : (types[ev.doc_type] || ev.doc_type));
-      break;
-    }
-    case 'state.changed':
-      text = tr(T, 'ev_state', n(ev.body), cap(machine(ev.machine)), state(ev.machine, ev.from), state(ev.machine, ev.to));
-      tone = 'info'; break;
-    case 'transition.refused':
-      text = tr(T, 'ev_refused', n(ev.body), ev.reason || ev.rule); tag = tr(T, 'tag_refused'); tone = 'bad'; break;
-    case 'activity.started': text = tr(T, 'ev_act_start', act(ev.activity)); break;
-    case 'activity.ended': text = tr(T, 'ev_act_end', act(ev.activity)); break;
-    case 'observation': {
-      const o = e.observation || {};
-      time = o.t;
-      text = tr(T, 'ev_obs', o.display || o.evaluator, n(o.criterion) + (o.score ? ': ' + o.score : ''));
-      tone = 'obs'; break;
-    }
-    default: break;
-  }
-  return { t: time, tag, text, tone };
 }
 
 const byId = (list) => {
@@ -429,16 +294,23 @@ function ExpectationSummary({ ex, list, error }) {
   <//>`;
 }
 
-function RecentFeed({ ex, live, ctx }) {
+const clip = (s, k) => (s.length > k ? s.slice(0, k) + '…' : s);
+
+// The last events, in the words of the director's feed, briefly: the time,
+// a tag for outcomes, the text, what the players said (clipped) and the
+// line of detail.
+function RecentFeed({ live, ctx }) {
   const items = live.events.slice(-30).reverse();
   return html`<${Panel} title=${tr(T, 'feed_title')} class="recent-feed no-print">
     ${!items.length ? html`<p class="muted">${tr(T, 'feed_none')}</p>` : null}
     <ol class="feed" data-testid="feed" aria-live="off">
       ${items.map((e) => {
-        const d = describeEvent(e, ctx);
+        const d = describe(e, ctx);
         return html`<li key=${e.id} class=${'tone-' + (d.tone || 'none')}>
           <span class="time">${d.t === null || d.t === undefined ? '—' : fmtEx(d.t)}</span>
-          <span class="what">${d.tag ? html`<span class="tag">${d.tag}</span> ` : null}${d.text}</span></li>`;
+          <span class="what">${d.tag ? html`<span class="tag">${d.tag}</span> ` : null}${d.text}${
+            d.quote ? html` <q>${clip(d.quote, 140)}</q>` : null}${
+            d.extra ? html`<span class="extra">${d.extra}</span>` : null}</span></li>`;
       })}
     </ol>
   <//>`;
@@ -447,7 +319,6 @@ function RecentFeed({ ex, live, ctx }) {
 export function Evaluator(props) {
   useLang();
   const { x, ex, live } = props;
-  const nm = useMemo(() => names(ex), [ex]);
   const [obs, obsError, reloadObs] = useLiveData(live, () => get(`/api/exercises/${x}/observations`), [x]);
   const [exps, expsError] = useLiveData(live, () => get(`/api/exercises/${x}/expectations`), [x]);
   const [acts, actsError] = useLiveData(live, () => get(`/api/exercises/${x}/activities`), [x]);
@@ -458,9 +329,10 @@ export function Evaluator(props) {
     get(`/api/exercises/${x}/injects`).then(setInjects, () => {});
     get(`/api/exercises/${x}/documents`).then(setDocs, () => {});
   }, [x]);
-  const ctx = useMemo(() => ({
-    ex, nm, injects: byId(injects), activities: byId(acts), expectations: byId(exps), documents: byId(docs),
-  }), [ex, nm, injects, acts, exps, docs]);
+  const actsById = useMemo(() => byId(acts), [acts]);
+  const ctx = useMemo(() => feedContext(ex, {
+    injects, activities: acts, expectations: exps, documents: docs,
+  }), [ex, injects, acts, exps, docs]);
 
   return html`<div class="evaluator" data-testid="evaluator">
     <div class="internal-note" role="note" data-testid="internal-note">
@@ -473,11 +345,11 @@ export function Evaluator(props) {
           <${ErrorBox} error=${actsError} />
           <${ObservationForm} x=${x} ex=${ex} activities=${acts} onDone=${reloadObs} />
         <//>
-        <${ObservationList} ex=${ex} list=${obs} error=${obsError} live=${live} activities=${ctx.activities} />
+        <${ObservationList} ex=${ex} list=${obs} error=${obsError} live=${live} activities=${actsById} />
       </div>
       <aside class="eval-side">
         <${ExpectationSummary} ex=${ex} list=${exps} error=${expsError} />
-        <${RecentFeed} ex=${ex} live=${live} ctx=${ctx} />
+        <${RecentFeed} live=${live} ctx=${ctx} />
       </aside>
     </div>
   </div>`;

@@ -10,6 +10,7 @@ import { get, post, api, ApiError } from '../api.js';
 import { t, tr, fmtEx, fmtReal, fmtDur, useLang } from '../i18n.js';
 import { useLiveData } from '../live.js';
 import { Mark, Pill, Panel, ErrorBox, Loading, names, stateName, exerciseNow, useNow } from '../ui.js';
+import { ACTION_KINDS, DOC_TYPES, EXPECT_KINDS, word } from '../describe.js';
 
 const T = {
   vi: {
@@ -101,9 +102,6 @@ const T = {
     by: 'Người thực hiện',
     file_remove: 'Bỏ tệp {0}',
     file_n: 'Tệp #{0}',
-    k_acknowledge: 'Tiếp nhận', k_report: 'Báo cáo', k_order: 'Mệnh lệnh',
-    k_decision: 'Quyết định xử trí', k_document: 'Văn kiện', k_conference: 'Hội nghị',
-    k_state: 'Chuyển trạng thái', k_transition: 'Chuyển trạng thái',
   },
   en: {
     title: "Player's workspace",
@@ -194,36 +192,11 @@ const T = {
     by: 'By',
     file_remove: 'Remove {0}',
     file_n: 'File #{0}',
-    k_acknowledge: 'Acknowledge', k_report: 'Report', k_order: 'Order',
-    k_decision: 'Decision', k_document: 'Document', k_conference: 'Conference',
-    k_state: 'State transition', k_transition: 'State transition',
   },
 };
 
-// Document types as the API takes them (src/model/model.c kvpt_doc_types).
-const DOC_TYPES = [
-  ['directive', 'chỉ thị', 'directive'],
-  ['decision', 'quyết định', 'decision'],
-  ['resolution', 'nghị quyết', 'resolution'],
-  ['intent', 'ý định', 'intent'],
-  ['plan', 'kế hoạch', 'plan'],
-  ['script', 'kịch bản', 'script'],
-  ['inject-schedule', 'lịch phát tình huống', 'inject schedule'],
-  ['control-plan', 'kế hoạch điều hành', 'control plan'],
-  ['rules', 'quy tắc', 'rules'],
-  ['report', 'báo cáo', 'report'],
-  ['combat-decision', 'quyết tâm tác chiến', 'combat decision'],
-  ['support-plan', 'kế hoạch bảo đảm', 'support plan'],
-  ['a2-plan', 'phương án A2', 'A2 plan'],
-  ['transition-order', 'mệnh lệnh chuyển trạng thái', 'transition order'],
-  ['march-order', 'mệnh lệnh hành quân', 'march order'],
-  ['combat-order', 'mệnh lệnh chiến đấu', 'combat order'],
-  ['order', 'mệnh lệnh', 'order'],
-  ['summary-report', 'báo cáo tổng kết', 'summary report'],
-  ['lessons', 'rút kinh nghiệm', 'lessons learned'],
-  ['notice', 'thông báo', 'notice'],
-  ['other', 'khác', 'other'],
-];
+// Document types as the API takes them, in the order of the list.
+const DOC_TYPE_IDS = Object.keys(DOC_TYPES.vi);
 const ANSWER_KINDS = ['acknowledge', 'report', 'order', 'decision'];
 const LOCALITY_KINDS = ['locality', 'commune', 'district', 'province', 'ward', 'area'];
 const MIME_BY_EXT = {
@@ -236,12 +209,9 @@ const MIME_BY_EXT = {
 const ACCEPT = '.pdf,.png,.jpg,.jpeg,.txt,.docx,.xlsx,.odt';
 
 const cap = (s) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : s);
-const docTypeName = (id) => {
-  const d = DOC_TYPES.find((x) => x[0] === id);
-  if (!d) return id;
-  return tr({ vi: { n: d[1] }, en: { n: d[2] } }, 'n');
-};
-const kindName = (k) => tr(T, 'k_' + k);
+const docTypeName = (id) => word(DOC_TYPES, id);
+const kindName = (k) => cap(word(EXPECT_KINDS, k));
+const actionName = (k) => cap(word(ACTION_KINDS, k));
 // A machine's name: the shared words for the two usual ones, else the plan's.
 const machineName = (m) => {
   const v = t(m.id);
@@ -553,7 +523,7 @@ function AnswerForm({ x, inject, roles, nm, exps, owes, running }) {
       <label for="pl-a-kind">${tr(T, 'kind')}
         <select id="pl-a-kind" name="kind" value=${kind}
             onChange=${(e) => { touched.current = true; setKind(e.target.value); }}>
-          ${ANSWER_KINDS.map((k) => html`<option value=${k}>${kindName(k)}${openKinds.includes(k) ? ' — ' + tr(T, 'expected') : ''}</option>`)}
+          ${ANSWER_KINDS.map((k) => html`<option value=${k}>${actionName(k)}${openKinds.includes(k) ? ' — ' + tr(T, 'expected') : ''}</option>`)}
         </select></label>
       <${RoleSelect} id="pl-a-role" roles=${roles} nm=${nm} value=${role} onChange=${setRole} />
     </div>
@@ -598,7 +568,7 @@ function InjectDetail({ x, inject, roles, nm, exps, owes, myActions, running, no
         </li>`)}</ul>` : null}
       ${myActions.length ? html`<h3>${tr(T, 'my_answers')}</h3>
         <ul class="pl-done">${myActions.map((a) => html`<li key=${a.id}>
-          <span class="pl-time">${fmtEx(a.event.t)}</span> <strong>${kindName(a.event.kind)}</strong>
+          <span class="pl-time">${fmtEx(a.event.t)}</span> <strong>${actionName(a.event.kind)}</strong>
           ${roles.length > 1 ? html`<span class="muted">(${nm[a.event.role] || a.event.role})</span>` : null}
           ${a.extra && a.extra.attachments && a.extra.attachments.length ? html`<span class="pl-atts">${
             a.extra.attachments.map((id) => html`<a href=${`/api/exercises/${x}/attachments/${id}`}
@@ -726,7 +696,7 @@ function DocumentForm({ x, roles, nm, docs, ownBodies }) {
         ${others.length ? html`<optgroup label=${tr(T, 'doc_others')}>${others.map(opt)}</optgroup>` : null}
       </select></label>` : html`<label for="pl-d-type">${tr(T, 'doc_type')}
       <select id="pl-d-type" name="doc_type" value=${type} onChange=${(e) => setType(e.target.value)}>
-        ${DOC_TYPES.map((d) => html`<option value=${d[0]}>${cap(docTypeName(d[0]))}</option>`)}
+        ${DOC_TYPE_IDS.map((d) => html`<option value=${d}>${cap(docTypeName(d))}</option>`)}
       </select></label>`}
     <${RoleSelect} id="pl-d-role" roles=${roles} nm=${nm} value=${role} onChange=${setRole} />
     <label for="pl-d-text">${tr(T, 'doc_note')}
