@@ -43,6 +43,7 @@ const T = {
     text: 'Nội dung',
     text_ph: 'Nội dung báo cáo, mệnh lệnh, quyết định xử trí…',
     attachments: 'Tệp đính kèm',
+    choose_files: 'Chọn tệp…', no_files: 'Chưa chọn tệp', n_files: 'Đã chọn {0} tệp',
     att_hint: 'PDF, ảnh PNG/JPEG, văn bản, DOCX, XLSX, ODT; tối đa 8 MiB mỗi tệp.',
     send: 'Gửi',
     expected: 'đang được yêu cầu',
@@ -133,6 +134,7 @@ const T = {
     text: 'Text',
     text_ph: 'Text of the report, order, decision…',
     attachments: 'Attachments',
+    choose_files: 'Choose files…', no_files: 'No file chosen', n_files: '{0} file(s) chosen',
     att_hint: 'PDF, PNG/JPEG images, text, DOCX, XLSX, ODT; at most 8 MiB each.',
     send: 'Send',
     expected: 'expected of you',
@@ -409,9 +411,13 @@ function RoleSelect({ roles, nm, value, onChange, id }) {
 function FilePicker({ files, setFiles, id }) {
   const ref = useRef(null);
   return html`<div class="pl-files">
-    <label for=${id}>${tr(T, 'attachments')}
+    <span class="pl-files-title">${tr(T, 'attachments')}</span>
+    <div class="pl-filepick">
       <input id=${id} ref=${ref} type="file" name="attachment" multiple accept=${ACCEPT}
-        onChange=${(e) => setFiles([...e.target.files])} /></label>
+        class="pl-file-input" onChange=${(e) => setFiles([...e.target.files])} />
+      <label for=${id} class="button">${tr(T, 'choose_files')}</label>
+      <span class="muted">${files.length ? tr(T, 'n_files', files.length) : tr(T, 'no_files')}</span>
+    </div>
     <span class="pl-hint muted">${tr(T, 'att_hint')}</span>
     ${files.length ? html`<ul class="pl-filelist">${files.map((f, i) => html`<li key=${f.name + i}>
       <span>${f.name}</span> <span class="muted">${Math.max(1, Math.round(f.size / 1024))} KiB</span>
@@ -541,7 +547,7 @@ function AnswerForm({ x, inject, roles, nm, exps, owes, running }) {
 
 function InjectDetail({ x, inject, roles, nm, exps, owes, myActions, running, now, firstUnread, onOpen, releasedReal }) {
   if (!inject) {
-    return html`<${Panel} title=${tr(T, 'detail')} class="pl-detail"><div class="pl-pick">
+    return html`<${Panel} title=${tr(T, 'detail')} class="pl-detail"><div class="pl-filepick">
       <p class="muted">${tr(T, 'pick')}</p>
       ${firstUnread ? html`<button type="button" class="primary" onClick=${() => onOpen(firstUnread.id)}>
         ${tr(T, 'open_latest')}</button>` : null}
