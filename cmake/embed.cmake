@@ -47,7 +47,7 @@ foreach(p IN LISTS pairs)
   string(FIND "${p}" "=" eq)
   string(SUBSTRING "${p}" 0 ${eq} name)
   string(APPEND entries
-    "\t{ \"${name}\", kvpt_emb_${j}, 0, kvpt_emb_${j}_end },\n")
+    "\t{ \"${name}\", kvpt_emb_${j}, 0, kvpt_emb_${j}_end, \"\" },\n")
   math(EXPR j "${j} + 1")
 endforeach()
 
@@ -56,6 +56,6 @@ file(WRITE "${OUT}.tmp"
   "#include \"server/embedded.h\"\n\n"
   "__asm__(\".section .rodata\\n\"\n${asm}\t\".previous\\n\");\n\n"
   "${table}\n"
-  "struct kvpt_embedded kvpt_embedded[] = {\n${entries}\t{ 0, 0, 0, 0 }\n};\n")
+  "struct kvpt_embedded kvpt_embedded[] = {\n${entries}\t{ 0, 0, 0, 0, \"\" }\n};\n")
 file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
 file(REMOVE "${OUT}.tmp")

@@ -25,8 +25,6 @@ const char kvpt_usage_serve[] =
 	"  --plan FILE         load this plan as an exercise unless one with\n"
 	"                      its code exists (repeatable); a plan with errors\n"
 	"                      stops the start\n"
-	"  --openapi FILE      serve this OpenAPI document instead of the\n"
-	"                      built-in one\n"
 	"  --demo              on a database without users, create demo\n"
 	"                      accounts assigned in every exercise, with random\n"
 	"                      passwords printed once\n"
@@ -69,8 +67,6 @@ KVPT_CMD(serve)
 			o.listen = argv[++i];
 		} else if (!strcmp(argv[i], "--plan") && i + 1 < argc) {
 			o.plans[o.nplans++] = argv[++i];
-		} else if (!strcmp(argv[i], "--openapi") && i + 1 < argc) {
-			o.openapi = argv[++i];
 		} else if (!strcmp(argv[i], "--demo")) {
 			o.demo = 1;
 		} else if (!strcmp(argv[i], "--sync") && i + 1 < argc) {

@@ -217,20 +217,6 @@ out:
 
 /* actions */
 
-struct att_check {
-	int64_t user;
-	int found;
-};
-
-static int att_check_cb(void *arg, const struct kvpt_attachment_rec *a)
-{
-	struct att_check *c = arg;
-
-	c->found = 1;
-	c->user = a->user;
-	return 0;
-}
-
 /* Whether every id of the array body[field] names something in map (else
  * answered 400); a known array is copied into extra. */
 static int ids_known(struct req *r, json_t *body, const char *field,
@@ -396,13 +382,8 @@ void api_action(struct req *r)
 	    json_array_size(v)) {
 		att = xcalloc(json_array_size(v), sizeof(*att));
 		for (i = 0; i < json_array_size(v); i++) {
-			struct att_check c = { 0, 0 };
-
 			att[i] = json_integer_value(json_array_get(v, i));
-			r->srv->store->ops->attachment_get(
-				r->srv->store, x->id, att[i], att_check_cb, &c,
-				NULL);
-			if (!c.found || c.user != r->user->id) {
+			if (srv_attachment_owner(x, att[i]) != r->user->id) {
 				reply_error(r, 400, "bad_request", "attachment "
 					    "%lld is not one you uploaded to "
 					    "this exercise",
@@ -557,6 +538,8 @@ void api_attachment_post(struct req *r)
 						  &err)) {
 		srv_log(r->srv, "store: %s", err.s);
 		r->srv->batch_failed = 1;
+	} else {
+		srv_attachment_add(r->x, rec.id, r->user->id);
 	}
 	req_audit(r, "attachment.upload", json_pack(
 		"{s:I,s:s,s:s,s:I}", "id", (json_int_t)rec.id, "name", name,
@@ -702,7 +685,7 @@ void api_observation_post(struct req *r)
 		      "text", json_string_value(json_object_get(body,
 								"text")));
 	s = json_dumps(o, JSON_COMPACT);
-	seq = feed_add_server(x, "observation", s, r->user->id, VIS_STAFF);
+	seq = feed_add_server(x, FEED_OBSERVATION, s, r->user->id);
 	free(s);
 	req_audit(r, "observation", json_pack("{s:I,s:s}", "event",
 					      (json_int_t)seq, "criterion",

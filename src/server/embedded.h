@@ -14,12 +14,13 @@ struct kvpt_embedded {
 	const unsigned char *data;
 	size_t len;			/* filled in on first lookup */
 	const unsigned char *end;	/* one past the data */
+	char etag[20];			/* filled in on first lookup */
 };
 
 /* Ends with an entry whose path is NULL. */
 extern struct kvpt_embedded kvpt_embedded[];
 
-/* The embedded file at path, or NULL. */
+/* The embedded file at path (len and etag set), or NULL. */
 const struct kvpt_embedded *kvpt_embedded_find(const char *path);
 
 #endif

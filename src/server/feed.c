@@ -85,8 +85,8 @@ static void classify(const struct kvpt_plan *p, const struct kvpt_event *ev,
 		break;
 	case KVPT_EV_INJECT_HELD:
 	case KVPT_EV_INJECT_CANCELLED:
+		/* the staff only: players never learn what is pending */
 		f->vis = VIS_STAFF;
-		add_inject_roles(p, f, -1);
 		if (ev->inject >= 0 && ev->inject < p->nactivities)
 			f->cls = (unsigned char)
 				p->activities[ev->inject].classification;
@@ -241,27 +241,26 @@ void feed_engine_observe(void *user, const struct kvpt_event *ev)
 		x->nextra_att = 0;
 	}
 	format_entry(f, x->nfeed, line, data);
-	feed_store(x, f, 0, line, data);
+	feed_store(x, f, FEED_ENGINE, line, data);
 }
 
-uint64_t feed_add_server(struct exercise *x, const char *type,
-			 const char *json, int64_t user, enum vis vis)
+/* The event type of each stored kind of server event. */
+static const char *const server_types[FEED_KIND_COUNT] = {
+	[FEED_OBSERVATION] = "observation",
+};
+
+uint64_t feed_add_server(struct exercise *x, enum feed_kind kind,
+			 const char *json, int64_t user)
 {
 	struct feed_entry *f = feed_new(x);
 
 	f->at_ms = srv_now_ms();
 	f->user = user;
-	f->type = type;
-	f->vis = (unsigned char)vis;
+	f->type = server_types[kind];
+	f->vis = VIS_STAFF;
 	format_entry(f, x->nfeed, NULL, json);
-	feed_store(x, f, 1, NULL, json);
+	feed_store(x, f, kind, NULL, json);
 	return x->nfeed;
-}
-
-static const char *server_type(const char *data)
-{
-	(void)data;
-	return "observation";	/* the only server event so far */
 }
 
 void feed_restore(struct exercise *x, const struct kvpt_feed_rec *r,
@@ -293,7 +292,7 @@ void feed_restore(struct exercise *x, const struct kvpt_feed_rec *r,
 		}
 		format_entry(f, x->nfeed, r->line, r->data);
 	} else {
-		f->type = server_type(r->data);
+		f->type = server_types[r->kind];
 		f->vis = VIS_STAFF;
 		format_entry(f, x->nfeed, NULL, r->data);
 	}

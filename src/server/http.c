@@ -426,9 +426,7 @@ static int serve_static(struct evhttp_request *ev, const char *path)
 	struct evkeyvalq *h = evhttp_request_get_output_headers(ev);
 	struct evbuffer *b;
 	const char *inm;
-	char name[256], etag[48];
-	uint64_t fnv = 1469598103934665603ULL;
-	size_t i;
+	char name[256];
 
 	if (!strcmp(path, "/") || !strcmp(path, "/index.html"))
 		snprintf(name, sizeof(name), "static/index.html");
@@ -440,9 +438,6 @@ static int serve_static(struct evhttp_request *ev, const char *path)
 	e = kvpt_embedded_find(name);
 	if (!e)
 		return 0;
-	for (i = 0; i < e->len; i++)
-		fnv = (fnv ^ e->data[i]) * 1099511628211ULL;
-	snprintf(etag, sizeof(etag), "\"%016llx\"", (unsigned long long)fnv);
 	http_common_headers(ev, content_type(name));
 	/* the pages' own policy: scripts only from here, styles that the
 	 * libraries set inline, symbol images as data: URLs */
@@ -455,10 +450,10 @@ static int serve_static(struct evhttp_request *ev, const char *path)
 			  "form-action 'self'");
 	evhttp_remove_header(h, "Cache-Control");
 	evhttp_add_header(h, "Cache-Control", "no-cache");
-	evhttp_add_header(h, "ETag", etag);
+	evhttp_add_header(h, "ETag", e->etag);
 	inm = evhttp_find_header(evhttp_request_get_input_headers(ev),
 				 "If-None-Match");
-	if (inm && !strcmp(inm, etag)) {
+	if (inm && !strcmp(inm, e->etag)) {
 		evhttp_send_reply(ev, 304, "Not Modified", NULL);
 		return 1;
 	}
@@ -496,10 +491,7 @@ static void api_openapi(struct req *r)
 {
 	const struct kvpt_embedded *e = kvpt_embedded_find("openapi.json");
 
-	if (r->srv->openapi)
-		reply_raw(r, 200, "application/json; charset=utf-8",
-			  r->srv->openapi, r->srv->openapi_len);
-	else if (e)
+	if (e)
 		reply_raw(r, 200, "application/json; charset=utf-8", e->data,
 			  e->len);
 	else
@@ -827,7 +819,17 @@ const struct kvpt_embedded *kvpt_embedded_find(const char *path)
 	for (e = kvpt_embedded; e->path; e++) {
 		if (strcmp(e->path, path))
 			continue;
-		e->len = (size_t)(e->end - e->data);
+		if (!e->etag[0]) {
+			/* once per file: FNV-1a of the bytes */
+			uint64_t fnv = 1469598103934665603ULL;
+			size_t i;
+
+			e->len = (size_t)(e->end - e->data);
+			for (i = 0; i < e->len; i++)
+				fnv = (fnv ^ e->data[i]) * 1099511628211ULL;
+			snprintf(e->etag, sizeof(e->etag), "\"%016llx\"",
+				 (unsigned long long)fnv);
+		}
 		return e;
 	}
 	return NULL;

@@ -313,6 +313,31 @@ struct assignment *srv_assignment(struct exercise *x, int64_t user)
 	return NULL;
 }
 
+void srv_attachment_add(struct exercise *x, int64_t id, int64_t user)
+{
+	XGROW(x->atts, x->cap_atts, x->natts + 1);
+	x->atts[x->natts].id = id;
+	x->atts[x->natts].user = user;
+	x->natts++;
+}
+
+int64_t srv_attachment_owner(const struct exercise *x, int64_t id)
+{
+	size_t lo = 0, hi = x->natts;
+
+	while (lo < hi) {	/* ids only grow: the array is sorted */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (x->atts[mid].id == id)
+			return x->atts[mid].user;
+		if (x->atts[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
 static void assignment_release(struct assignment *a)
 {
 	free(a->plays);
@@ -471,17 +496,21 @@ static int feed_load_cb(void *arg, const struct kvpt_feed_rec *r)
 			      (unsigned long long)r->seq);
 		return KVPT_EINVAL;
 	}
-	if (r->kind == 0) {
-		if (!r->line || kvpt_evlog_parse(c->x->plan, r->line,
-						 strlen(r->line), &ev,
-						 &c->strings, c->err))
-			return KVPT_EINVAL;
-		kvpt_buf_adds(&c->log, r->line);
-		kvpt_buf_addc(&c->log, '\n');
-		feed_restore(c->x, r, &ev);
-	} else {
-		feed_restore(c->x, r, NULL);
+	if (r->kind < 0 || r->kind >= FEED_KIND_COUNT) {
+		kvpt_buf_addf(c->err, "feed entry %llu: unknown kind %d",
+			      (unsigned long long)r->seq, r->kind);
+		return KVPT_EINVAL;
 	}
+	if (r->kind != FEED_ENGINE) {
+		feed_restore(c->x, r, NULL);
+		return 0;
+	}
+	if (!r->line || kvpt_evlog_parse(c->x->plan, r->line, strlen(r->line),
+					 &ev, &c->strings, c->err))
+		return KVPT_EINVAL;
+	kvpt_buf_adds(&c->log, r->line);
+	kvpt_buf_addc(&c->log, '\n');
+	feed_restore(c->x, r, &ev);
 	return 0;
 }
 
@@ -508,6 +537,7 @@ static void exercise_free(struct exercise *x)
 	kvpt_buf_release(&x->line);
 	free(x->state_cache);
 	free(x->doc_issued);
+	free(x->atts);
 	free(x->code);
 	free(x->name);
 	free(x->bundle);
@@ -621,6 +651,15 @@ static int load_assignment_cb(void *arg, const struct kvpt_assignment_rec *a)
 	return 0;
 }
 
+static int load_attachment_cb(void *arg, const struct kvpt_attachment_rec *a)
+{
+	struct exercise *x = srv_exercise(arg, a->exercise);
+
+	if (x)
+		srv_attachment_add(x, a->id, a->user);
+	return 0;
+}
+
 static void state_free(struct server *s)
 {
 	int i;
@@ -666,6 +705,8 @@ static int state_load(struct server *s, struct kvpt_buf *err)
 	if (!rc)
 		rc = st->ops->assignment_load_all(st, load_assignment_cb, &c,
 						  err);
+	if (!rc)
+		rc = st->ops->attachment_list(st, load_attachment_cb, s, err);
 	if (rc)
 		return rc;
 	for (i = 0; i < s->nex; i++)
@@ -1059,10 +1100,6 @@ int kvpt_server_run(const struct kvpt_server_opts *opts,
 		rc = KVPT_EIO;
 		goto out_free;
 	}
-	if (opts->openapi && read_whole(opts->openapi, &s->openapi,
-					&s->openapi_len))
-		srv_log(s, "%s: cannot read; /api/openapi.json is off",
-			opts->openapi);
 	rc = kvpt_store_open(opts->db, &so, &s->store, err);
 	if (rc)
 		goto out_free;
@@ -1143,7 +1180,6 @@ out_base:
 out_store:
 	kvpt_store_close(s->store);
 out_free:
-	free(s->openapi);
 	free(s);
 	return rc;
 }

@@ -18,7 +18,6 @@ struct kvpt_server_opts {
 	const char *listen;		/* "ADDR:PORT"; port 0 picks one */
 	const char **plans;		/* plan files to load as exercises */
 	int nplans;
-	const char *openapi;		/* path of docs/openapi.json, or NULL */
 	int synchronous_normal;		/* store: synchronous=NORMAL */
 	/* Create demo accounts (when the store has no user yet) with
 	 * random passwords, assigned in every exercise, and tell them

@@ -128,7 +128,11 @@ struct exercise {
 	const int64_t *extra_att;
 	int nextra_att;
 	struct kvpt_buf line;
-	int store_failed;	/* an append failed in this batch */
+
+	struct attachment_owner {
+		int64_t id, user;
+	} *atts;		/* the exercise's attachments, by id */
+	size_t natts, cap_atts;
 
 	kvpt_time *doc_issued;	/* per plan document: when the engine
 				 * issued it, or KVPT_TIME_NONE */
@@ -164,8 +168,6 @@ struct server {
 	struct event_base *base;
 	struct evhttp *http;
 	struct kvpt_store *store;
-	char *openapi;		/* the document served, or NULL */
-	size_t openapi_len;
 
 	struct user **users;
 	int nusers;
@@ -235,6 +237,10 @@ struct exercise *srv_exercise_by_code(struct server *s, const char *code);
 int srv_exercise_open(struct server *s, const struct kvpt_exercise_rec *r,
 		      struct exercise **out, struct kvpt_buf *err);
 struct assignment *srv_assignment(struct exercise *x, int64_t user);
+/* Remember that user uploaded attachment id to x. */
+void srv_attachment_add(struct exercise *x, int64_t id, int64_t user);
+/* The uploader of x's attachment id, or 0 when x has no such attachment. */
+int64_t srv_attachment_owner(const struct exercise *x, int64_t id);
 int srv_assignment_set(struct exercise *x, int64_t user,
 		       enum assign_kind kind, const char *roles_json,
 		       struct kvpt_buf *err);
@@ -252,9 +258,16 @@ int srv_plan_from_bundle(const char *bundle, struct kvpt_plan **out,
 /* The engine's sink and observer for x (append entries as it writes). */
 void feed_engine_sink(void *user, const char *line, size_t len);
 void feed_engine_observe(void *user, const struct kvpt_event *ev);
-/* Append a server event of type with its JSON object; returns its seq. */
-uint64_t feed_add_server(struct exercise *x, const char *type,
-			 const char *json, int64_t user, enum vis vis);
+/* What a feed entry is, as stored (kvpt_feed_rec.kind). */
+enum feed_kind {
+	FEED_ENGINE,		/* an engine event: its log line */
+	FEED_OBSERVATION,	/* an evaluator's observation: its JSON */
+	FEED_KIND_COUNT
+};
+/* Append a server event of kind with its JSON object; returns its seq.
+ * Server events go to the staff only. */
+uint64_t feed_add_server(struct exercise *x, enum feed_kind kind,
+			 const char *json, int64_t user);
 /* Rebuild an entry read from the store (engine ones get their
  * visibility from the parsed event). */
 void feed_restore(struct exercise *x, const struct kvpt_feed_rec *r,

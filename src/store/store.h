@@ -177,6 +177,12 @@ struct kvpt_store_ops {
 					const struct kvpt_attachment_rec *a),
 			      void *ctx, struct kvpt_buf *err);
 
+	/* Every attachment without its bytes (data NULL, len set), by id. */
+	int (*attachment_list)(struct kvpt_store *st,
+			       int (*cb)(void *ctx,
+					 const struct kvpt_attachment_rec *a),
+			       void *ctx, struct kvpt_buf *err);
+
 	int (*audit_append)(struct kvpt_store *st, struct kvpt_audit_rec *a,
 			    struct kvpt_buf *err);
 	/* Records with seq > after, oldest first, at most limit. */

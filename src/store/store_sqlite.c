@@ -134,6 +134,7 @@ enum stmt {
 	ST_FEED_LOAD,
 	ST_ATTACHMENT_INSERT,
 	ST_ATTACHMENT_GET,
+	ST_ATTACHMENT_LIST,
 	ST_AUDIT_APPEND,
 	ST_AUDIT_LIST,
 	ST_COUNT
@@ -187,6 +188,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_ATTACHMENT_GET] =
 	"SELECT user, name, mime, data, at_ms FROM attachments"
 	" WHERE id = ?1 AND exercise = ?2",
+	[ST_ATTACHMENT_LIST] =
+	"SELECT id, exercise, user, name, mime, len, at_ms FROM attachments"
+	" ORDER BY id",
 	[ST_AUDIT_APPEND] =
 	"INSERT INTO audit (at_ms, user, user_name, ip, exercise, action,"
 	" detail, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -933,6 +937,36 @@ out_finish:
 	return ret;
 }
 
+static int op_attachment_list(struct kvpt_store *st,
+			      int (*cb)(void *ctx,
+					const struct kvpt_attachment_rec *a),
+			      void *ctx, struct kvpt_buf *err)
+{
+	struct store_sqlite *s = to_sqlite(st);
+	sqlite3_stmt *q = s->stmt[ST_ATTACHMENT_LIST];
+	struct kvpt_attachment_rec a;
+	int ret;
+
+	for (;;) {
+		ret = next_row(s, q, "cannot list attachments", err);
+		if (ret <= 0)
+			break;
+		a.id = sqlite3_column_int64(q, 0);
+		a.exercise = sqlite3_column_int64(q, 1);
+		a.user = sqlite3_column_int64(q, 2);
+		a.name = column_str(q, 3);
+		a.mime = column_str(q, 4);
+		a.data = NULL;
+		a.len = (size_t)sqlite3_column_int64(q, 5);
+		a.at_ms = sqlite3_column_int64(q, 6);
+		ret = cb(ctx, &a);
+		if (ret)
+			break;
+	}
+	finish(q);
+	return ret;
+}
+
 static int op_audit_append(struct kvpt_store *st, struct kvpt_audit_rec *a,
 			   struct kvpt_buf *err)
 {
@@ -1012,6 +1046,7 @@ static const struct kvpt_store_ops sqlite_ops = {
 	.feed_load = op_feed_load,
 	.attachment_insert = op_attachment_insert,
 	.attachment_get = op_attachment_get,
+	.attachment_list = op_attachment_list,
 	.audit_append = op_audit_append,
 	.audit_list = op_audit_list,
 };

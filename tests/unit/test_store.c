@@ -305,6 +305,26 @@ static int copy_attachment(void *ctx, const struct kvpt_attachment_rec *a)
 	return 0;
 }
 
+struct attachment_list {
+	int n, had_data;
+	int64_t id[4], user[4];
+	size_t len[4];
+};
+
+static int list_attachment(void *ctx, const struct kvpt_attachment_rec *a)
+{
+	struct attachment_list *l = ctx;
+
+	if (l->n < 4) {
+		l->id[l->n] = a->id;
+		l->user[l->n] = a->user;
+		l->len[l->n] = a->len;
+	}
+	l->n++;
+	l->had_data |= a->data != NULL;
+	return 0;
+}
+
 static void attachment_release(struct attachment *c)
 {
 	free((char *)c->a.name);
@@ -764,6 +784,21 @@ static void test_attachments(void **state)
 	assert_int_equal(got.calls, 1);
 	assert_int_equal(got.a.len, 0);
 	attachment_release(&got);
+
+	/* The list gives every attachment's owner and size, not its bytes. */
+	{
+		struct attachment_list l = { 0 };
+
+		assert_int_equal(st->ops->attachment_list(st, list_attachment,
+							  &l, NULL), 0);
+		assert_int_equal(l.n, 2);
+		assert_int_equal(l.id[0], a.id);
+		assert_int_equal(l.user[0], 2);
+		assert_int_equal(l.len[0], sizeof(bytes));
+		assert_int_equal(l.id[1], empty.id);
+		assert_int_equal(l.len[1], 0);
+		assert_false(l.had_data);
+	}
 
 	kvpt_store_close(st);
 	kvpt_buf_release(&err);
