@@ -349,7 +349,8 @@ void http_set_cookie(struct req *r, const char *token, int64_t max_age_s)
 			  "Set-Cookie", v);
 }
 
-/* Write the audit record of a change, in the same batch. */
+/* Write the audit record of a change, in the same batch: the change called
+ * req_write before answering, so its answer waits for this commit too. */
 static void write_audit(struct req *r)
 {
 	struct server *s = r->srv;
@@ -378,7 +379,6 @@ static void write_audit(struct req *r)
 		srv_log(s, "store: audit: %s", err.s);
 		s->batch_failed = 1;
 	}
-	r->wrote = 1;
 	free(detail);
 	kvpt_buf_release(&err);
 }
