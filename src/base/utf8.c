@@ -1,5 +1,6 @@
 /*
- * utf8: a strict UTF-8 validator (RFC 3629).  See utf8.h.
+ * utf8: a strict UTF-8 validator (RFC 3629), and the repair of text that
+ * fails it.  See utf8.h.
  */
 #include "utf8.h"
 
@@ -56,4 +57,19 @@ size_t kvpt_utf8_check(const char *str, size_t len)
 		i += need + 1;
 	}
 	return len;
+}
+
+void kvpt_utf8_sanitize(struct kvpt_buf *out, const char *s, size_t len)
+{
+	size_t ok;
+
+	for (;;) {
+		ok = kvpt_utf8_check(s, len);
+		kvpt_buf_add(out, s, ok);
+		if (ok == len)
+			return;
+		kvpt_buf_adds(out, "\xef\xbf\xbd");
+		s += ok + 1;
+		len -= ok + 1;
+	}
 }

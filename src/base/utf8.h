@@ -1,10 +1,13 @@
 /*
- * utf8: validation of UTF-8 text from outside (plan files, requests).
+ * utf8: validation of UTF-8 text from outside (plan files, requests), and
+ * its repair where text must be written out whatever it holds.
  */
 #ifndef KVPT_UTF8_H
 #define KVPT_UTF8_H
 
 #include <stddef.h>
+
+#include "base/buf.h"
 
 /* Returns the offset of the first byte that is not part of well-formed
  * UTF-8 (overlongs, surrogates and NUL bytes are refused), or len when
@@ -16,5 +19,9 @@ static inline int kvpt_utf8_valid(const char *s, size_t len)
 {
 	return kvpt_utf8_check(s, len) == len;
 }
+
+/* Append s to out with each byte kvpt_utf8_check() refuses replaced by
+ * U+FFFD, so what is appended is well-formed UTF-8 without NUL. */
+void kvpt_utf8_sanitize(struct kvpt_buf *out, const char *s, size_t len);
 
 #endif

@@ -1,18 +1,24 @@
 /*
  * cmd_export: `kvpt export PLAN --format json` — the normalised plan for
- * other programs.  The document is built by export/plan_json and its
- * schema is docs/export-schema.md; this file parses options and writes.
+ * other programs — and `--format xlsx`, the plan as an Excel workbook for
+ * planners.  The JSON document is built by export/plan_json (its schema is
+ * docs/export-schema.md), the workbook by report/plan_book and report/xlsx;
+ * this file parses options and writes.
  */
 #include "cli.h"
 #include "export/plan_json.h"
 #include "model/model.h"
+#include "report/plan_book.h"
+#include "report/xlsx.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 const char kvpt_usage_export[] =
-	"usage: kvpt export [--format json] [--compact] [-o FILE] [-v] PLAN\n"
+	"usage: kvpt export [--format json|xlsx] [--compact] [-o FILE] [-v] "
+	"PLAN\n"
 	"\n"
 	"Writes the normalised plan as one JSON document: references as ids,\n"
 	"phases → problems → contents → activities nested, defaults filled in,\n"
@@ -20,8 +26,13 @@ const char kvpt_usage_export[] =
 	"The same plan always gives the same bytes.  The schema is described\n"
 	"in docs/export-schema.md.\n"
 	"\n"
-	"  --format json   the output format (json is the only one, and the\n"
-	"                  default)\n"
+	"With --format xlsx, writes an Excel workbook instead: the exercise,\n"
+	"its bodies, roles, committees, documents, schedule and injects, one\n"
+	"sheet each, headers in Vietnamese, times in N-notation and as dates.\n"
+	"\n"
+	"  --format F      json (the default) or xlsx; xlsx needs -o, and\n"
+	"                  '-o -' writes it to standard output unless that is\n"
+	"                  a terminal\n"
 	"  --compact       one line instead of indented\n"
 	"  -o, --output F  write to file F instead of standard output\n"
 	"  -v, --verbose   also print the plan's warnings on stderr\n"
@@ -48,6 +59,27 @@ out_error:
 	fprintf(stderr, "kvpt export: cannot write '%s': %s\n",
 		path ? path : "<stdout>", strerror(errno ? errno : EIO));
 	return -1;
+}
+
+/* The whole plan as a workbook, to path or (NULL) standard output. */
+static int write_xlsx(const struct kvpt_plan *plan, const char *path)
+{
+	struct kvpt_buf out = KVPT_BUF_INIT, err = KVPT_BUF_INIT;
+	json_t *book = kvpt_plan_book(plan, KVPT_CLASS_TOP_SECRET);
+	int rc = KVPT_EXIT_OK;
+
+	if (path ? kvpt_xlsx_write(book, path, &err) :
+	    kvpt_xlsx_render(book, &out, &err)) {
+		fprintf(stderr, "kvpt export: cannot write the workbook: %s\n",
+			err.s ? err.s : "?");
+		rc = KVPT_EXIT_USAGE;
+	} else if (!path && write_out(NULL, &out)) {
+		rc = KVPT_EXIT_USAGE;
+	}
+	json_decref(book);
+	kvpt_buf_release(&out);
+	kvpt_buf_release(&err);
+	return rc;
 }
 
 KVPT_CMD(export)
@@ -89,16 +121,26 @@ KVPT_CMD(export)
 						    a);
 		}
 	}
-	if (strcmp(format, "json"))
-		return kvpt_cli_usage_error(self, "unknown format '%s' (json is "
-			"the only one)", format);
+	if (strcmp(format, "json") && strcmp(format, "xlsx"))
+		return kvpt_cli_usage_error(self, "unknown format '%s' (json or "
+			"xlsx)", format);
+	if (!strcmp(format, "xlsx") && !output)
+		return kvpt_cli_usage_error(self, "--format xlsx needs -o FILE "
+			"(or -o - for standard output)");
 	if (output && (!*output || !strcmp(output, "-")))
 		output = NULL;
+	if (!strcmp(format, "xlsx") && !output && isatty(STDOUT_FILENO))
+		return kvpt_cli_usage_error(self, "refusing to write a workbook "
+			"to a terminal; give -o FILE or redirect the output");
 	if (!path)
 		return kvpt_cli_usage_error(self, "no plan given");
 	plan = kvpt_cli_load_plan(path, verbose, &rc);
 	if (!plan)
 		return rc;
+	if (!strcmp(format, "xlsx")) {
+		rc = write_xlsx(plan, output);
+		goto out_release;
+	}
 	if (kvpt_plan_export_json(plan, flags, &out)) {
 		fprintf(stderr, "kvpt export: %s holds text that is not UTF-8; "
 			"run 'kvpt check %s'\n", path, path);

@@ -30,6 +30,8 @@ static const struct kvpt_cmd commands[] = {
 	  "--ics writes iCalendar", kvpt_usage_timeline },
 	{ "export", kvpt_cmd_export, "the normalised plan as JSON",
 	  kvpt_usage_export },
+	{ "import-msel", kvpt_cmd_import_msel, "add an inject schedule (CSV "
+	  "from a spreadsheet) to a plan", kvpt_usage_import_msel },
 	{ "simulate", kvpt_cmd_simulate, "dry-run a plan with automated "
 	  "players; --runs K for Monte-Carlo", kvpt_usage_simulate },
 	{ "replay", kvpt_cmd_replay, "rebuild the state of an exercise from "
@@ -125,7 +127,7 @@ static void list_commands(FILE *f)
 		"kvpt plans, runs and evaluates defense-zone exercises "
 		"(diễn tập KVPT).\n\nCommands:\n");
 	for (c = commands; c->name; c++)
-		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+		fprintf(f, "  %-12s %s\n", c->name, c->summary);
 	fprintf(f, "\nRun 'kvpt help COMMAND' or 'kvpt COMMAND --help' for "
 		"the options of one.\n");
 }

@@ -807,9 +807,11 @@ static int running(const struct kvpt_engine *e)
 
 /* Directors: the clock. */
 
-int kvpt_engine_start(struct kvpt_engine *e, kvpt_time at, int64_t src)
+int kvpt_engine_start_without(struct kvpt_engine *e, kvpt_time at,
+			      int64_t src, const unsigned char *cancel)
 {
 	struct kvpt_event ev;
+	int i;
 
 	if (e->started)
 		return KVPT_ESTATE;
@@ -822,8 +824,22 @@ int kvpt_engine_start(struct kvpt_engine *e, kvpt_time at, int64_t src)
 	ev.speed = e->clock.speed;
 	ev.exercise = e->plan->ex.code;
 	emit(e, &ev);
+	/* before anything falls due, so none of them is released */
+	for (i = 0; cancel && i < e->plan->nactivities; i++) {
+		if (!cancel[i] || !is_inject(e->plan, i) ||
+		    e->acts[i].status != KVPT_ACTIVITY_PENDING)
+			continue;
+		kvpt_event_init(&ev, KVPT_EV_INJECT_CANCELLED, at);
+		ev.inject = i;
+		emit(e, &ev);
+	}
 	drain(e, at);
 	return 0;
+}
+
+int kvpt_engine_start(struct kvpt_engine *e, kvpt_time at, int64_t src)
+{
+	return kvpt_engine_start_without(e, at, src, NULL);
 }
 
 int kvpt_engine_advance(struct kvpt_engine *e, int64_t src)

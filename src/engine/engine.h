@@ -171,6 +171,11 @@ int kvpt_engine_replay(const struct kvpt_plan *plan, const char *log,
 /* Start at exercise time at (KVPT_TIME_NONE: the plan's start) and queue
  * the plan's schedule. */
 int kvpt_engine_start(struct kvpt_engine *e, kvpt_time at, int64_t src);
+/* Start, cancelling at once the pending injects i with cancel[i] set (one
+ * byte per plan activity), before anything due at `at` is released: a
+ * rehearsal of some phases only. */
+int kvpt_engine_start_without(struct kvpt_engine *e, kvpt_time at,
+			      int64_t src, const unsigned char *cancel);
 int kvpt_engine_pause(struct kvpt_engine *e, int64_t src);
 int kvpt_engine_resume(struct kvpt_engine *e, int64_t src);
 /* Speed in per mille (1000 = real time); KVPT_EINVAL out of range. */

@@ -193,6 +193,7 @@ void api_exercises_create(struct req *r)
 	}
 	XGROW(r->srv->ex, r->srv->cap_ex, (size_t)r->srv->nex + 1);
 	r->srv->ex[r->srv->nex++] = x;
+	prep_link(r->srv);
 	r->x = x;
 	diags = json_array();
 	diags_json_add(diags, &d, plan->files, plan->nfiles, 0);
@@ -325,6 +326,7 @@ void api_exercise_get(struct req *r)
 			    json_string(p->ex.n_date) : json_null());
 	json_object_set_new(o, "tz_offset_min",
 			    json_integer(p->ex.tz_offset_min));
+	prep_exercise_json(x, o);
 	reply_json(r, 200, o);
 }
 

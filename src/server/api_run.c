@@ -106,6 +106,12 @@ void api_control(struct req *r)
 			    "'%.32s'", op);
 		return;
 	}
+	if (x->parent && (k <= 4 || k == 8)) {
+		reply_error(r, 409, "shared_clock", "the clock of this "
+			    "exercise is its parent's (%s): %s it there",
+			    x->parent->code, op);
+		return;
+	}
 	body = req_json(r, fields);
 	if (!body)
 		return;
@@ -159,7 +165,7 @@ void api_control(struct req *r)
 	catch_up(x);
 	switch (k) {
 	case 0:
-		rc = kvpt_engine_start(e, t, now);
+		rc = prep_start(x, t, now);
 		break;
 	case 1:
 		rc = kvpt_engine_pause(e, now);
@@ -204,6 +210,9 @@ void api_control(struct req *r)
 		req_audit(r, audit_names[k], detail);
 		detail = NULL;
 		srv_exercise_schedule(x);
+		if (k <= 4 || k == 8)
+			prep_clock_children(x, k, t, kvpt_engine_clock(e)->speed,
+					    now);
 		reply_json(r, 200, json_pack("{s:o,s:I}", "clock",
 					     clock_json(x), "last_event",
 					     (json_int_t)x->nfeed));
@@ -539,7 +548,7 @@ void api_attachment_post(struct req *r)
 		srv_log(r->srv, "store: %s", err.s);
 		r->srv->batch_failed = 1;
 	} else {
-		srv_attachment_add(r->x, rec.id, r->user->id);
+		srv_attachment_add(r->x, &rec);
 	}
 	req_audit(r, "attachment.upload", json_pack(
 		"{s:I,s:s,s:s,s:I}", "id", (json_int_t)rec.id, "name", name,
@@ -578,6 +587,9 @@ static int att_get_cb(void *arg, const struct kvpt_attachment_rec *a)
 				    feed_visible(x, r->user, r->as, f))
 					g->allowed = 1;
 		}
+		if (!g->allowed)
+			g->allowed = prep_attachment_visible(x, r->user, r->as,
+							     a->id);
 		if (!g->allowed)
 			return 0;
 	}

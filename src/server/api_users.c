@@ -113,13 +113,8 @@ static void throttle_fail(struct server *s, const char *key, int64_t now)
 /* jobs: hashing and checking passwords off the loop */
 
 struct pw_job {
-	struct server *s;
-	struct evhttp_request *ev;
-	struct evhttp_connection *evcon;
-	int gone;
-	char ip[64];
+	struct req_later later;	/* the request, answered when done */
 	int64_t user;		/* login: the user found, or 0 */
-	int64_t session_user;	/* who asked (user administration) */
 	char *name;
 	char *password;
 	char hash[KVPT_AUTH_HASH_MAX];	/* in: to check; out: new hash */
@@ -128,24 +123,11 @@ struct pw_job {
 	int64_t target;		/* PATCH: the user changed */
 };
 
-static void job_closed_cb(struct evhttp_connection *evcon, void *arg)
-{
-	struct pw_job *j = arg;
-
-	j->gone = 1;
-}
-
 static struct pw_job *job_new(struct req *r)
 {
 	struct pw_job *j = xcalloc(1, sizeof(*j));
 
-	j->s = r->srv;
-	j->ev = r->ev;
-	j->evcon = evhttp_request_get_connection(r->ev);
-	snprintf(j->ip, sizeof(j->ip), "%s", r->ip);
-	j->session_user = r->user ? r->user->id : 0;
-	evhttp_connection_set_closecb(j->evcon, job_closed_cb, j);
-	r->async = 1;
+	req_later_init(&j->later, r);
 	return j;
 }
 
@@ -164,14 +146,7 @@ static void job_free(struct pw_job *j)
  * connection is gone. */
 static int job_req(struct pw_job *j, struct req *r)
 {
-	if (!j->gone)
-		evhttp_connection_set_closecb(j->evcon, NULL, NULL);
-	memset(r, 0, sizeof(*r));
-	r->srv = j->s;
-	r->ev = j->ev;
-	snprintf(r->ip, sizeof(r->ip), "%s", j->ip);
-	r->user = j->session_user ? srv_user(j->s, j->session_user) : NULL;
-	return !j->gone;
+	return req_later_resume(&j->later, r);
 }
 
 static void verify_work(void *arg)
@@ -202,7 +177,7 @@ static void login_done(struct server *s, void *arg)
 	if (!j->ok || !u || u->disabled) {
 		snprintf(key, sizeof(key), "u:%s", j->name);
 		throttle_fail(s, key, now);
-		snprintf(key, sizeof(key), "a:%s", j->ip);
+		snprintf(key, sizeof(key), "a:%s", j->later.ip);
 		throttle_fail(s, key, now);
 	}
 	if (!job_req(j, &r)) {
@@ -230,7 +205,7 @@ static void login_done(struct server *s, void *arg)
 		rec.csrf = csrf;
 		rec.created_ms = now;
 		rec.expires_ms = now + SRV_SESSION_MS;
-		rec.ip = j->ip;
+		rec.ip = j->later.ip;
 		if (s->store->ops->session_insert(s->store, &rec, &err)) {
 			srv_log(s, "store: %s", err.s);
 			s->batch_failed = 1;

@@ -61,35 +61,41 @@ void api_activities(struct req *r)
 	reply_json(r, 200, out);
 }
 
+json_t *document_json(const struct exercise *x, int i)
+{
+	const struct kvpt_plan *p = x->plan;
+	const struct kvpt_document *d = &p->documents[i];
+	json_t *to = json_array(), *o;
+	kvpt_time issued = x->doc_issued[i];
+	int k;
+
+	for (k = 0; k < d->to.n; k++)
+		json_array_append_new(to, json_string(d->to.v[k].id));
+	o = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:o}",
+		      "id", d->id, "title", d->title ? d->title : d->id,
+		      "type", kvpt_enum_id(kvpt_doc_types, d->type),
+		      "owner", d->owner.idx >= 0 && d->owner.id ?
+			      json_string(d->owner.id) : json_null(),
+		      "due", time_or_null(d->due),
+		      "status", issued != KVPT_TIME_NONE ? "issued" :
+			      kvpt_enum_id(kvpt_doc_statuses, d->status),
+		      "classification", clearance_id(d->classification),
+		      "issued_at", time_or_null(issued),
+		      "to", to);
+	prep_document_json(x, i, o);
+	return o;
+}
+
 void api_documents(struct req *r)
 {
 	const struct exercise *x = r->x;
 	const struct kvpt_plan *p = x->plan;
 	json_t *out;
-	int i, k;
+	int i;
 
 	out = json_array();
-	for (i = 0; i < p->ndocuments; i++) {
-		const struct kvpt_document *d = &p->documents[i];
-		json_t *to = json_array();
-		kvpt_time issued = x->doc_issued[i];
-
-		if (r->user->clearance < (int)d->classification)
-			continue;
-		for (k = 0; k < d->to.n; k++)
-			json_array_append_new(to, json_string(d->to.v[k].id));
-		json_array_append_new(out, json_pack(
-			"{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:o}",
-			"id", d->id, "title", d->title ? d->title : d->id,
-			"type", kvpt_enum_id(kvpt_doc_types, d->type),
-			"owner", d->owner.idx >= 0 && d->owner.id ?
-				json_string(d->owner.id) : json_null(),
-			"due", time_or_null(d->due),
-			"status", issued != KVPT_TIME_NONE ? "issued" :
-				kvpt_enum_id(kvpt_doc_statuses, d->status),
-			"classification", clearance_id(d->classification),
-			"issued_at", time_or_null(issued),
-			"to", to));
-	}
+	for (i = 0; i < p->ndocuments; i++)
+		if (doc_visible(x, r->user, r->as, i))
+			json_array_append_new(out, document_json(x, i));
 	reply_json(r, 200, out);
 }

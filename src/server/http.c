@@ -207,6 +207,7 @@ static const char *type_name(enum ftype t)
 	case F_BOOL: return "true or false";
 	case F_STRS: return "an array of strings";
 	case F_INTS: return "an array of integers";
+	case F_MAP: return "an object of strings";
 	}
 	return "?";
 }
@@ -236,6 +237,16 @@ static int type_ok(const json_t *v, const struct field *f)
 				return 0;
 		}
 		return 1;
+	case F_MAP: {
+		const char *key;
+
+		if (!json_is_object(v) || json_object_size(v) > max)
+			return 0;
+		json_object_foreach((json_t *)v, key, it)
+			if (!json_is_string(it) && !json_is_null(it))
+				return 0;
+		return 1;
+	}
 	}
 	return 0;
 }
@@ -319,6 +330,37 @@ check:
 		}
 	}
 	return root;
+}
+
+static void later_closed_cb(struct evhttp_connection *evcon, void *arg)
+{
+	struct req_later *l = arg;
+
+	l->gone = 1;
+}
+
+void req_later_init(struct req_later *l, struct req *r)
+{
+	l->srv = r->srv;
+	l->ev = r->ev;
+	l->evcon = evhttp_request_get_connection(r->ev);
+	l->gone = 0;
+	snprintf(l->ip, sizeof(l->ip), "%s", r->ip);
+	l->user = r->user ? r->user->id : 0;
+	evhttp_connection_set_closecb(l->evcon, later_closed_cb, l);
+	r->async = 1;
+}
+
+int req_later_resume(struct req_later *l, struct req *r)
+{
+	if (!l->gone)
+		evhttp_connection_set_closecb(l->evcon, NULL, NULL);
+	memset(r, 0, sizeof(*r));
+	r->srv = l->srv;
+	r->ev = l->ev;
+	snprintf(r->ip, sizeof(r->ip), "%s", l->ip);
+	r->user = l->user ? srv_user(l->srv, l->user) : NULL;
+	return !l->gone;
 }
 
 void req_audit(struct req *r, const char *action, json_t *detail)
@@ -540,6 +582,29 @@ static const struct route routes[] = {
 	{ GET, "exercises/*/activities", W_AS, api_activities },
 	{ GET, "exercises/*/documents", W_AS, api_documents },
 	{ GET, "exercises/*/stream", W_AS, api_stream },
+	{ GET, "exercises/*/committees", W_AS, api_committees },
+	{ GET, "exercises/*/tasks", W_AS, api_tasks_list },
+	{ POST, "exercises/*/tasks", W_AS, api_task_create },
+	{ PATCH, "exercises/*/tasks/*", W_AS, api_task_patch },
+	{ POST, "exercises/*/tasks/*/comments", W_AS, api_task_comment },
+	{ GET, "exercises/*/documents/*", W_AS, api_document_get },
+	{ POST, "exercises/*/documents/*/versions", W_AS,
+	  api_document_version_post },
+	{ GET, "exercises/*/documents/*/versions/*", W_AS,
+	  api_document_version_get },
+	{ GET, "exercises/*/documents/*/diff", W_AS, api_document_diff },
+	{ POST, "exercises/*/documents/*/workflow", W_AS,
+	  api_document_workflow },
+	{ GET, "exercises/*/rehearsals", W_AS, api_rehearsals_list },
+	{ POST, "exercises/*/rehearsals", W_AS, api_rehearsal_create },
+	{ GET, "exercises/*/findings", W_AS, api_findings_list },
+	{ POST, "exercises/*/findings", W_AS, api_finding_create },
+	{ POST, "exercises/*/findings/*/task", W_AS, api_finding_task },
+	{ GET, "exercises/*/readiness", W_AS, api_readiness },
+	{ GET, "exercises/*/rollup", W_AS, api_rollup },
+	{ GET, "exercises/*/calendar.ics", W_AS, api_calendar },
+	{ GET, "exercises/*/export/*", W_AS, api_export },
+	{ POST, "exercises/*/import/msel", W_AS, api_import_msel },
 	{ 0, NULL, W_ANY, NULL },
 };
 

@@ -313,15 +313,22 @@ struct assignment *srv_assignment(struct exercise *x, int64_t user)
 	return NULL;
 }
 
-void srv_attachment_add(struct exercise *x, int64_t id, int64_t user)
+void srv_attachment_add(struct exercise *x,
+			const struct kvpt_attachment_rec *a)
 {
+	struct attachment_owner *o;
+
 	XGROW(x->atts, x->cap_atts, x->natts + 1);
-	x->atts[x->natts].id = id;
-	x->atts[x->natts].user = user;
-	x->natts++;
+	o = &x->atts[x->natts++];
+	o->id = a->id;
+	o->user = a->user;
+	o->name = xstrdup(a->name ? a->name : "");
+	o->mime = xstrdup(a->mime ? a->mime : "");
+	o->size = a->len;
 }
 
-int64_t srv_attachment_owner(const struct exercise *x, int64_t id)
+const struct attachment_owner *srv_attachment(const struct exercise *x,
+					      int64_t id)
 {
 	size_t lo = 0, hi = x->natts;
 
@@ -329,13 +336,20 @@ int64_t srv_attachment_owner(const struct exercise *x, int64_t id)
 		size_t mid = lo + (hi - lo) / 2;
 
 		if (x->atts[mid].id == id)
-			return x->atts[mid].user;
+			return &x->atts[mid];
 		if (x->atts[mid].id < id)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return 0;
+	return NULL;
+}
+
+int64_t srv_attachment_owner(const struct exercise *x, int64_t id)
+{
+	const struct attachment_owner *o = srv_attachment(x, id);
+
+	return o ? o->user : 0;
 }
 
 static void assignment_release(struct assignment *a)
@@ -537,7 +551,12 @@ static void exercise_free(struct exercise *x)
 	kvpt_buf_release(&x->line);
 	free(x->state_cache);
 	free(x->doc_issued);
+	for (i = 0; i < x->natts; i++) {
+		free(x->atts[i].name);
+		free(x->atts[i].mime);
+	}
 	free(x->atts);
+	prep_release(x);
 	free(x->code);
 	free(x->name);
 	free(x->bundle);
@@ -569,7 +588,15 @@ int srv_exercise_open(struct server *s, const struct kvpt_exercise_rec *r,
 		exercise_free(x);
 		return rc;
 	}
+	kvpt_diags_sort(&d);
+	x->warnings = json_array();
+	diags_json_add(x->warnings, &d, x->plan->files, x->plan->nfiles, 0);
 	kvpt_diags_release(&d);
+	x->tasks = json_object();
+	x->docs = json_object();
+	x->findings = json_object();
+	x->rehearsals = json_object();
+	x->next_task = x->next_finding = x->next_comment = 1;
 	x->doc_issued = xmalloc(sizeof(kvpt_time) *
 				((size_t)x->plan->ndocuments + 1));
 	for (k = 0; k < x->plan->ndocuments; k++)
@@ -599,6 +626,55 @@ int srv_exercise_open(struct server *s, const struct kvpt_exercise_rec *r,
 	if (s->base)
 		x->timer = evtimer_new(s->base, exercise_timer_cb, x);
 	*out = x;
+	return 0;
+}
+
+int srv_exercise_replan(struct exercise *x, const char *bundle,
+			struct kvpt_buf *err)
+{
+	struct kvpt_plan *plan = NULL, *old;
+	struct kvpt_diags d;
+	char *roles;
+	int rc, k;
+
+	if (x->nfeed)
+		return KVPT_ESTATE;
+	kvpt_diags_init(&d);
+	rc = srv_plan_from_bundle(bundle, &plan, &d, err);
+	if (rc) {
+		kvpt_diags_release(&d);
+		return rc;
+	}
+	kvpt_diags_sort(&d);
+	json_array_clear(x->warnings);
+	diags_json_add(x->warnings, &d, plan->files, plan->nfiles, 0);
+	kvpt_diags_release(&d);
+	old = x->plan;
+	kvpt_engine_free(x->eng);
+	x->plan = plan;
+	x->eng = kvpt_engine_new(plan, NULL);
+	kvpt_engine_set_sink(x->eng, feed_engine_sink, x);
+	kvpt_engine_set_observer(x->eng, feed_engine_observe, x);
+	free(x->bundle);
+	x->bundle = xstrdup(bundle);
+	free(x->doc_issued);
+	x->doc_issued = xmalloc(sizeof(kvpt_time) *
+				((size_t)plan->ndocuments + 1));
+	for (k = 0; k < plan->ndocuments; k++)
+		x->doc_issued[k] = KVPT_TIME_NONE;
+	free(x->state_cache);
+	x->state_cache = NULL;
+	/* role indices may have moved: read the players' roles again */
+	for (k = 0; k < x->nas; k++) {
+		roles = xstrdup(x->as[k].roles_json ? x->as[k].roles_json
+						    : "[]");
+		if (srv_assignment_set(x, x->as[k].user, x->as[k].kind, roles,
+				       NULL))
+			srv_assignment_remove(x, x->as[k--].user);
+		free(roles);
+	}
+	kvpt_plan_free(old);
+	srv_exercise_schedule(x);
 	return 0;
 }
 
@@ -656,7 +732,7 @@ static int load_attachment_cb(void *arg, const struct kvpt_attachment_rec *a)
 	struct exercise *x = srv_exercise(arg, a->exercise);
 
 	if (x)
-		srv_attachment_add(x, a->id, a->user);
+		srv_attachment_add(x, a);
 	return 0;
 }
 
@@ -707,6 +783,8 @@ static int state_load(struct server *s, struct kvpt_buf *err)
 						  err);
 	if (!rc)
 		rc = st->ops->attachment_list(st, load_attachment_cb, s, err);
+	if (!rc)
+		rc = prep_load(s, err);
 	if (rc)
 		return rc;
 	for (i = 0; i < s->nex; i++)
@@ -888,6 +966,7 @@ static int add_plan_file(struct server *s, const char *path,
 		goto out;
 	XGROW(s->ex, s->cap_ex, (size_t)s->nex + 1);
 	s->ex[s->nex++] = x;
+	prep_link(s);
 	srv_log(s, "exercise %s (%s) created from %s", x->code, x->name,
 		path);
 out:

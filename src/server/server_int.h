@@ -131,6 +131,8 @@ struct exercise {
 
 	struct attachment_owner {
 		int64_t id, user;
+		char *name, *mime;
+		size_t size;
 	} *atts;		/* the exercise's attachments, by id */
 	size_t natts, cap_atts;
 
@@ -140,6 +142,18 @@ struct exercise {
 	/* GET …/state after the clock, as of feed entry state_at */
 	char *state_cache;
 	size_t state_len, state_at;
+
+	/* Preparation (api_prep.c): the stored records, as JSON objects
+	 * keyed by their id. */
+	json_t *tasks;		/* tasks of this exercise */
+	json_t *docs;		/* plan document id → its workflow */
+	json_t *findings;	/* findings of this exercise's rehearsals */
+	json_t *rehearsals;	/* run exercise id → the rehearsal */
+	int64_t next_task, next_finding, next_comment;
+	json_t *warnings;	/* the checker's warnings (Diagnostics) */
+	struct exercise *base;	/* a rehearsal run: the exercise it runs */
+	json_t *rehearsal;	/* a run: its record in base->rehearsals */
+	struct exercise *parent;/* a child exercise: its parent */
 };
 
 /* A request answered once the batch it wrote to is committed. */
@@ -236,9 +250,18 @@ struct exercise *srv_exercise_by_code(struct server *s, const char *code);
 /* Build an exercise from its stored record (plan bundle, feed). */
 int srv_exercise_open(struct server *s, const struct kvpt_exercise_rec *r,
 		      struct exercise **out, struct kvpt_buf *err);
+/* Replace the plan of x, not yet started and with an empty feed, by the
+ * one in bundle (which must load without errors); KVPT_ESTATE when x has
+ * a feed. */
+int srv_exercise_replan(struct exercise *x, const char *bundle,
+			struct kvpt_buf *err);
 struct assignment *srv_assignment(struct exercise *x, int64_t user);
-/* Remember that user uploaded attachment id to x. */
-void srv_attachment_add(struct exercise *x, int64_t id, int64_t user);
+/* Remember an attachment uploaded to x (a's data is not used). */
+void srv_attachment_add(struct exercise *x,
+			const struct kvpt_attachment_rec *a);
+/* x's attachment id, or NULL when x has no such attachment. */
+const struct attachment_owner *srv_attachment(const struct exercise *x,
+					      int64_t id);
 /* The uploader of x's attachment id, or 0 when x has no such attachment. */
 int64_t srv_attachment_owner(const struct exercise *x, int64_t id);
 int srv_assignment_set(struct exercise *x, int64_t user,
@@ -296,7 +319,8 @@ void reply_error(struct req *r, int status, const char *code,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Read the JSON object body against a field table; on failure an error
  * is answered and NULL returned. */
-enum ftype { F_STR, F_INT, F_NUM, F_BOOL, F_STRS, F_INTS };
+/* F_MAP: an object whose values are strings (or null), at most max keys */
+enum ftype { F_STR, F_INT, F_NUM, F_BOOL, F_STRS, F_INTS, F_MAP };
 struct field {
 	const char *name;
 	enum ftype type;
@@ -309,6 +333,22 @@ const char *req_query(struct req *r, const char *key);
 /* The body of the request: *len bytes (may be 0). */
 const char *req_body(struct req *r, size_t *len);
 const char *req_header(struct req *r, const char *name);
+/*
+ * A request answered later, after a job on a worker thread: init takes
+ * over r (r->async is set, so it is not answered now); resume, back on the
+ * loop, fills a fresh request to answer and returns 0 when the client has
+ * gone meanwhile (then nothing is to be answered).
+ */
+struct req_later {
+	struct server *srv;
+	struct evhttp_request *ev;
+	struct evhttp_connection *evcon;
+	int gone;
+	char ip[64];
+	int64_t user;		/* who asked, or 0 */
+};
+void req_later_init(struct req_later *l, struct req *r);
+int req_later_resume(struct req_later *l, struct req *r);
 /* Record the change for the audit trail (detail may be NULL; stolen). */
 void req_audit(struct req *r, const char *action, json_t *detail);
 /* Open the batch for a change; on failure answers 503 and returns -1. */
@@ -363,6 +403,57 @@ void api_events(struct req *r);
 /* api_view.c: what the web front shows */
 void api_activities(struct req *r);
 void api_documents(struct req *r);
+/* Plan document i of x as GET …/documents lists it. */
+json_t *document_json(const struct exercise *x, int i);
+
+/* api_prep.c: preparation, rehearsals, readiness, multi-level */
+void prep_release(struct exercise *x);
+/* Read the preparation records back and link rehearsals, parents and
+ * children (after the exercises are loaded). */
+int prep_load(struct server *s, struct kvpt_buf *err);
+/* Link every exercise to its parent (plan's exercise.parent code). */
+void prep_link(struct server *s);
+/* Whether attachment id of x is referenced by preparation work the user
+ * may see. */
+int prep_attachment_visible(const struct exercise *x, const struct user *u,
+			    const struct assignment *a, int64_t id);
+/* Whether the user sees plan document d of x: cleared for its mark, and
+ * staff, observer, player of its owner body, or the document is issued. */
+int doc_visible(const struct exercise *x, const struct user *u,
+		const struct assignment *a, int d);
+/* Add the workflow status and version count of document i to o. */
+void prep_document_json(const struct exercise *x, int i, json_t *o);
+/* Start x's engine at t: a rehearsal run without t starts at its first
+ * chosen phase, with the injects of the phases it leaves out cancelled. */
+int prep_start(struct exercise *x, kvpt_time t, int64_t now);
+/* Add parent, children and rehearsal to the exercise object o. */
+void prep_exercise_json(const struct exercise *x, json_t *o);
+/* The exercise whose clock x follows (x itself unless a child). */
+struct exercise *prep_clock_owner(struct exercise *x);
+/* Apply a clock operation done on x to its children: op 0 start, 1 pause,
+ * 2 resume, 3 speed, 4 jump, 8 end, as in api_control. */
+void prep_clock_children(struct exercise *x, int op, kvpt_time t,
+			 int64_t speed, int64_t now);
+void api_committees(struct req *r);
+void api_tasks_list(struct req *r);
+void api_task_create(struct req *r);
+void api_task_patch(struct req *r);
+void api_task_comment(struct req *r);
+void api_document_get(struct req *r);
+void api_document_version_post(struct req *r);
+void api_document_version_get(struct req *r);
+void api_document_diff(struct req *r);
+void api_document_workflow(struct req *r);
+void api_rehearsals_list(struct req *r);
+void api_rehearsal_create(struct req *r);
+void api_findings_list(struct req *r);
+void api_finding_create(struct req *r);
+void api_finding_task(struct req *r);
+void api_readiness(struct req *r);
+void api_rollup(struct req *r);
+void api_import_msel(struct req *r);
+void api_export(struct req *r);
+void api_calendar(struct req *r);
 
 /* Whether a user with assignment a may see plan activity (inject) i. */
 int inject_visible(const struct exercise *x, const struct user *u,

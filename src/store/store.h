@@ -31,7 +31,7 @@
 
 /* The schema version this build writes; kvpt_store_open refuses a newer
  * one. */
-#define KVPT_STORE_SCHEMA_VERSION 1
+#define KVPT_STORE_SCHEMA_VERSION 2
 
 /* Size of a session token hash (BLAKE2b-256). */
 #define KVPT_STORE_TOKEN_HASH 32
@@ -106,6 +106,21 @@ struct kvpt_audit_rec {
 	const char *action;	/* e.g. "login", "control.start" */
 	const char *detail;	/* JSON object */
 	int status;		/* HTTP status answered */
+};
+
+/*
+ * A record of the preparation and evaluation work around an exercise: a
+ * task, a document's workflow, a document version, a rehearsal, a
+ * finding…  The server owns the shape of data (a JSON object) and keeps
+ * the records it works with in memory; the store keeps them by (exercise,
+ * kind, id).
+ */
+struct kvpt_record_rec {
+	int64_t exercise;
+	const char *kind;	/* "task", "doc", "docver", "rehearsal"… */
+	const char *id;		/* unique within (exercise, kind) */
+	const char *data;	/* JSON object */
+	int64_t updated_ms;
 };
 
 struct kvpt_store;
@@ -189,6 +204,28 @@ struct kvpt_store_ops {
 	int (*audit_list)(struct kvpt_store *st, int64_t after, int limit,
 			  int (*cb)(void *ctx,
 				    const struct kvpt_audit_rec *a),
+			  void *ctx, struct kvpt_buf *err);
+
+	/* Replace an exercise's name and plan bundle (by x->id);
+	 * KVPT_ENOTFOUND when there is no such exercise. */
+	int (*exercise_update)(struct kvpt_store *st,
+			       const struct kvpt_exercise_rec *x,
+			       struct kvpt_buf *err);
+
+	/* Insert or replace the record (exercise, kind, id). */
+	int (*record_put)(struct kvpt_store *st,
+			  const struct kvpt_record_rec *r,
+			  struct kvpt_buf *err);
+	/* Every record of a kind, by exercise then id. */
+	int (*record_load)(struct kvpt_store *st, const char *kind,
+			   int (*cb)(void *ctx,
+				     const struct kvpt_record_rec *r),
+			   void *ctx, struct kvpt_buf *err);
+	/* One record; KVPT_ENOTFOUND when it is not there. */
+	int (*record_get)(struct kvpt_store *st, int64_t exercise,
+			  const char *kind, const char *id,
+			  int (*cb)(void *ctx,
+				    const struct kvpt_record_rec *r),
 			  void *ctx, struct kvpt_buf *err);
 };
 

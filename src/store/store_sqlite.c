@@ -107,6 +107,17 @@ static const char *const migrations[] = {
 	" detail TEXT,"
 	" status INT"
 	");",
+	/* 2: preparation and evaluation records (tasks, documents' workflow
+	 * and versions, rehearsals, findings…), each a JSON object. */
+	[2] =
+	"CREATE TABLE records ("
+	" exercise INT,"
+	" kind TEXT,"
+	" id TEXT,"
+	" data TEXT NOT NULL,"
+	" updated_ms INT,"
+	" PRIMARY KEY (exercise, kind, id)"
+	") WITHOUT ROWID;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
@@ -137,6 +148,10 @@ enum stmt {
 	ST_ATTACHMENT_LIST,
 	ST_AUDIT_APPEND,
 	ST_AUDIT_LIST,
+	ST_EXERCISE_UPDATE,
+	ST_RECORD_PUT,
+	ST_RECORD_LOAD,
+	ST_RECORD_GET,
 	ST_COUNT
 };
 
@@ -197,6 +212,19 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_AUDIT_LIST] =
 	"SELECT seq, at_ms, user, user_name, ip, exercise, action, detail,"
 	" status FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+	[ST_EXERCISE_UPDATE] =
+	"UPDATE exercises SET name = ?2, bundle = ?3 WHERE id = ?1",
+	[ST_RECORD_PUT] =
+	"INSERT INTO records (exercise, kind, id, data, updated_ms)"
+	" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (exercise, kind, id)"
+	" DO UPDATE SET data = excluded.data,"
+	" updated_ms = excluded.updated_ms",
+	[ST_RECORD_LOAD] =
+	"SELECT exercise, id, data, updated_ms FROM records WHERE kind = ?1"
+	" ORDER BY exercise, id",
+	[ST_RECORD_GET] =
+	"SELECT data, updated_ms FROM records"
+	" WHERE exercise = ?1 AND kind = ?2 AND id = ?3",
 };
 
 struct store_sqlite {
@@ -1026,6 +1054,105 @@ static int op_audit_list(struct kvpt_store *st, int64_t after, int limit,
 	return ret;
 }
 
+static int op_exercise_update(struct kvpt_store *st,
+			      const struct kvpt_exercise_rec *x,
+			      struct kvpt_buf *err)
+{
+	struct store_sqlite *s = to_sqlite(st);
+	sqlite3_stmt *q = s->stmt[ST_EXERCISE_UPDATE];
+	int rc, ret = 0;
+
+	sqlite3_bind_int64(q, 1, x->id);
+	bind_str(q, 2, x->name);
+	bind_str(q, 3, x->bundle);
+	rc = run(q);
+	if (rc)
+		ret = fail(s, rc, "cannot update an exercise", err);
+	else if (!sqlite3_changes(s->db)) {
+		say(s, err, "no exercise %lld", (long long)x->id);
+		ret = KVPT_ENOTFOUND;
+	}
+	finish(q);
+	return ret;
+}
+
+static int op_record_put(struct kvpt_store *st,
+			 const struct kvpt_record_rec *r,
+			 struct kvpt_buf *err)
+{
+	struct store_sqlite *s = to_sqlite(st);
+	sqlite3_stmt *q = s->stmt[ST_RECORD_PUT];
+	int rc, ret = 0;
+
+	sqlite3_bind_int64(q, 1, r->exercise);
+	bind_str(q, 2, r->kind);
+	bind_str(q, 3, r->id);
+	bind_str(q, 4, r->data);
+	sqlite3_bind_int64(q, 5, r->updated_ms);
+	rc = run(q);
+	if (rc)
+		ret = fail(s, rc, "cannot store a record", err);
+	finish(q);
+	return ret;
+}
+
+static int op_record_load(struct kvpt_store *st, const char *kind,
+			  int (*cb)(void *ctx,
+				    const struct kvpt_record_rec *r),
+			  void *ctx, struct kvpt_buf *err)
+{
+	struct store_sqlite *s = to_sqlite(st);
+	sqlite3_stmt *q = s->stmt[ST_RECORD_LOAD];
+	struct kvpt_record_rec r;
+	int ret;
+
+	bind_str(q, 1, kind);
+	for (;;) {
+		ret = next_row(s, q, "cannot load records", err);
+		if (ret <= 0)
+			break;
+		r.exercise = sqlite3_column_int64(q, 0);
+		r.kind = kind;
+		r.id = column_str(q, 1);
+		r.data = column_str(q, 2);
+		r.updated_ms = sqlite3_column_int64(q, 3);
+		ret = cb(ctx, &r);
+		if (ret)
+			break;
+	}
+	finish(q);
+	return ret;
+}
+
+static int op_record_get(struct kvpt_store *st, int64_t exercise,
+			 const char *kind, const char *id,
+			 int (*cb)(void *ctx,
+				   const struct kvpt_record_rec *r),
+			 void *ctx, struct kvpt_buf *err)
+{
+	struct store_sqlite *s = to_sqlite(st);
+	sqlite3_stmt *q = s->stmt[ST_RECORD_GET];
+	struct kvpt_record_rec r;
+	int ret;
+
+	sqlite3_bind_int64(q, 1, exercise);
+	bind_str(q, 2, kind);
+	bind_str(q, 3, id);
+	ret = next_row(s, q, "cannot read a record", err);
+	if (ret > 0) {
+		r.exercise = exercise;
+		r.kind = kind;
+		r.id = id;
+		r.data = column_str(q, 0);
+		r.updated_ms = sqlite3_column_int64(q, 1);
+		ret = cb(ctx, &r);
+	} else if (!ret) {
+		ret = KVPT_ENOTFOUND;
+	}
+	finish(q);
+	return ret;
+}
+
 static const struct kvpt_store_ops sqlite_ops = {
 	.close = op_close,
 	.begin = op_begin,
@@ -1049,6 +1176,10 @@ static const struct kvpt_store_ops sqlite_ops = {
 	.attachment_list = op_attachment_list,
 	.audit_append = op_audit_append,
 	.audit_list = op_audit_list,
+	.exercise_update = op_exercise_update,
+	.record_put = op_record_put,
+	.record_load = op_record_load,
+	.record_get = op_record_get,
 };
 
 int kvpt_store_sqlite_open(const char *path,

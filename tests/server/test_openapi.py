@@ -13,7 +13,12 @@
    document has one).  Each answer's status must be one the document
    lists for that operation and its body must validate against the
    documented schema (a small JSON-schema validator for the subset the
-   document uses is below).
+   document uses is below).  The preparation endpoints (committees,
+   tasks, the document workflow, rehearsals, findings, readiness, the
+   roll-up, calendar, exports, the MSEL import) need a plan that fixes
+   day N to a date, with committees and a child exercise: the test
+   uploads examples/thai-binh-2023/plan.yaml and its child
+   huyen-kien-xuong.yaml through the API.
 3. GET /api/openapi.json must be exactly docs/openapi.json (as JSON).
 
 Usage: test_openapi.py KVPT_BINARY.  Standard library only.  Failures are
@@ -34,19 +39,27 @@ sys.path.insert(0, HERE)
 from harness import FIXTURE, Client, Server  # noqa: E402
 
 DOC_PATH = os.path.join(ROOT, "docs", "openapi.json")
+# A parent plan (day N fixed, committees, documents) and its child.
+EX_PARENT = os.path.join(ROOT, "examples", "thai-binh-2023", "plan.yaml")
+EX_CHILD = os.path.join(ROOT, "examples", "thai-binh-2023",
+                        "huyen-kien-xuong.yaml")
 FIXTURE_CODE = "DT-AN-PHU-TEST"
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch",
            "trace")
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
-# docs/api.md, "Conventions": the error codes each status may carry.
+# docs/api.md, "Conventions": the error codes each status may carry; and
+# "Preparation (before N-day)": 409 workflow, blocked, shared_clock, 422
+# dependency_cycle, import_invalid.
 STATUS_CODES = {
     400: {"bad_request"}, 401: {"unauthenticated"},
     403: {"forbidden", "csrf"}, 404: {"not_found"},
-    405: {"method_not_allowed"}, 409: {"conflict", "refused", "state"},
+    405: {"method_not_allowed"},
+    409: {"conflict", "refused", "state", "workflow", "blocked",
+          "shared_clock"},
     413: {"too_large"}, 415: {"unsupported_media_type"},
-    422: {"plan_invalid"}, 429: {"throttled"}, 431: {"too_large"},
-    503: {"unavailable"},
+    422: {"plan_invalid", "dependency_cycle", "import_invalid"},
+    429: {"throttled"}, 431: {"too_large"}, 503: {"unavailable"},
 }
 
 # A 1x1 PNG.
@@ -292,7 +305,10 @@ def check_document(doc):
         check_schema_shape(doc, s, "#/components/schemas/" + name, errs)
     need = ["User", "Assignment", "Clock", "Diagnostic", "Exercise",
             "ExerciseSummary", "Inject", "Expectation", "Event",
-            "Observation", "AuditRecord", "Error"]
+            "Observation", "AuditRecord", "Error", "AttachmentInfo",
+            "Committees", "Task", "Comment", "DocumentDetail",
+            "DocumentVersion", "Diff", "Rehearsal", "Finding", "Summary",
+            "Readiness", "Rollup", "MselPreview"]
     missing = [n for n in need if n not in comps.get("schemas", {})]
     check(not missing, "components hold the shared schemas", missing)
 
@@ -919,6 +935,8 @@ def scenario(api, srv, doc):
             "text": "late"},
       expect=409, what="after the end")
 
+    prep(api, srv, admin, users, c, x)
+
     print("== logout")
     t = login(api, "tmp", "pw-tmp-0123456", what="tmp")
     A(no_csrf(t), "POST", "/api/logout", expect=403, what="no CSRF token")
@@ -928,6 +946,449 @@ def scenario(api, srv, doc):
     A(admin, "PATCH", "/api/users/{u}", {"u": users["tmp"]},
       body={"disabled": True}, expect=200, what="disable",
       check_request=True)
+
+
+def error_code(st, body, status, code, what):
+    """The answer had this status and error code."""
+    if st == status:
+        got = body.get("error", {}).get("code") \
+            if isinstance(body, dict) else None
+        check(got == code, "%s: code %s" % (what, code), short(body))
+
+
+def prep(api, srv, admin, users, c, x_fix):
+    """The preparation endpoints (docs/api.md, "Preparation (before
+    N-day)") on a parent plan with day N fixed and its child."""
+    A = api.call
+    port = srv.port
+    X = "/api/exercises/{x}"
+
+    print("== preparation: a parent and a child plan")
+    ids = {}
+    for key, path in (("tb", EX_PARENT), ("kx", EX_CHILD)):
+        with open(path, "rb") as f:
+            data = f.read()
+        st, _, body = A(admin, "POST", "/api/exercises",
+                        query="?name=" + os.path.basename(path), raw=data,
+                        ctype="application/yaml", expect=201, what=key)
+        ids[key] = body.get("id") if st == 201 and \
+            isinstance(body, dict) else None
+    if not check(ids["tb"] and ids["kx"], "both plans uploaded", ids):
+        return
+    tb, kx = ids["tb"], ids["kx"]
+    U = X + "/assignments/{u}"
+    roles = {"pa": ["cht-qs"], "pb": ["ct-ubnd"]}  # in both plans
+    for xx in (tb, kx):
+        for name, kind in (("dir", "director"), ("ctl", "controller"),
+                           ("pa", "player"), ("pb", "player"),
+                           ("ev", "evaluator"), ("ob", "observer")):
+            obj = {"kind": kind}
+            if kind == "player":
+                obj["roles"] = roles[name]
+            A(admin, "PUT", U, {"x": xx, "u": users[name]}, body=obj,
+              expect=200, what="%s in %s" % (name, xx))
+
+    print("== multi-level")
+    st, _, ex = A(c["dir"], "GET", X, {"x": kx}, expect=200, what="child")
+    if st == 200:
+        check((ex.get("parent") or {}).get("id") == tb and
+              ex.get("children") == [] and ex.get("rehearsal") is None,
+              "child: parent is the province exercise", short(ex))
+    st, _, ex = A(c["pa"], "GET", X, {"x": tb}, expect=200, what="parent")
+    if st == 200:
+        check(ex.get("parent") is None and
+              [k.get("id") for k in ex.get("children", [])] == [kx],
+              "parent: one child", short(ex.get("children")))
+    st, _, body = A(c["dir"], "POST", X + "/control/{op}",
+                    {"x": kx, "op": "start"}, body={}, expect=409,
+                    what="start a child")
+    error_code(st, body, 409, "shared_clock", "start a child")
+    st, _, body = A(c["ev"], "GET", X + "/rollup", {"x": tb}, expect=200)
+    if st == 200:
+        check([k.get("code") for k in body.get("children", [])] ==
+              ["DT-KVPT-KX-2023"], "roll-up: the child", short(body))
+    A(c["pa"], "GET", X + "/rollup", {"x": tb}, expect=403, what="player")
+    A(c["out"], "GET", X + "/rollup", {"x": tb}, expect=404,
+      what="not assigned")
+
+    print("== committees")
+    st, _, body = A(c["pa"], "GET", X + "/committees", {"x": tb},
+                    expect=200, what="player")
+    if st == 200:
+        check((body.get("standing_agency") or {}).get("id") ==
+              "bchqs-tinh" and body.get("committees"),
+              "committees: standing agency and committees",
+              short(body))
+    A(c["ob"], "GET", X + "/committees", {"x": kx}, expect=200,
+      what="observer, child")
+    A(admin, "GET", X + "/committees", {"x": tb}, expect=403,
+      what="unassigned admin")
+    A(anon(port), "GET", X + "/committees", {"x": tb}, expect=401,
+      what="no session")
+
+    st, _, att = A(c["pa"], "POST", X + "/attachments", {"x": tb}, raw=PNG,
+                   ctype="image/png", headers={"X-Filename": "so-do.png"},
+                   expect=201, what="for the preparation")
+    att = att.get("id") if st == 201 and isinstance(att, dict) else 999999
+
+    print("== tasks")
+    T = X + "/tasks"
+    TT = T + "/{t}"
+    st, _, t1 = A(c["dir"], "POST", T, {"x": tb},
+                  body={"title": "Hoàn thành báo cáo chuẩn bị",
+                        "description": "Gửi Ban Tổ chức trước N-3.",
+                        "assignee_body": "bchqs-tinh", "due": "N-3",
+                        "attachments": [], "depends_on": []},
+                  expect=201, what="to a body", check_request=True)
+    t1 = t1.get("id") if st == 201 else 999998
+    st, _, t2 = A(c["ctl"], "POST", T, {"x": tb},
+                  body={"title": "Duyệt sơ đồ", "due": "2023-10-08 17:00",
+                        "assignee_person": "hoang-minh-duc",
+                        "depends_on": [t1]},
+                  expect=201, what="to a person, depending",
+                  check_request=True)
+    t2 = t2.get("id") if st == 201 else 999997
+    if st == 201:
+        check(t2 != t1, "tasks: new ids")
+    A(c["pa"], "POST", T, {"x": tb},
+      body={"title": "x", "assignee_body": "bchqs-tinh", "due": "N-3"},
+      expect=403, what="player")
+    A(c["dir"], "POST", T, {"x": tb},
+      body={"title": "x", "assignee_body": "bchqs-tinh", "due": "mai"},
+      expect=400, what="bad due date")
+    A(c["dir"], "POST", T, {"x": tb},
+      body={"title": "x", "assignee_body": "khong-co", "due": "N-3"},
+      expect=400, what="unknown body")
+    A(c["dir"], "POST", T, {"x": tb}, body={"title": "x", "due": "N-3"},
+      expect=400, what="no assignee")
+    A(c["dir"], "POST", T, {"x": x_fix},
+      body={"title": "x", "assignee_body": "bchqs-xa", "due": "N-3"},
+      expect=400, what="plan without day N's date")
+    A(no_csrf(c["dir"]), "POST", T, {"x": tb},
+      body={"title": "x", "assignee_body": "bchqs-tinh", "due": "N-3"},
+      expect=403, what="no CSRF token")
+    st, _, body = A(c["pa"], "GET", T, {"x": tb}, expect=200, what="player")
+    if st == 200:
+        check(sorted(t.get("id") for t in body.get("tasks", [])) ==
+              sorted([t1, t2]), "tasks: the player sees their body's and "
+              "person's tasks", short(body))
+    st, _, body = A(c["pb"], "GET", T, {"x": tb}, expect=200,
+                    what="another player")
+    if st == 200:
+        check(body.get("tasks") == [], "tasks: not another body's",
+              short(body))
+    A(c["ob"], "GET", T, {"x": tb}, query="?mine=1", expect=200,
+      what="observer, mine")
+    A(admin, "GET", T, {"x": tb}, expect=403, what="unassigned admin")
+
+    st, _, body = A(c["pa"], "PATCH", TT, {"x": tb, "t": t2},
+                    body={"status": "done"}, expect=409,
+                    what="done while blocked", check_request=True)
+    error_code(st, body, 409, "blocked", "done while blocked")
+    st, _, body = A(c["dir"], "PATCH", TT, {"x": tb, "t": t1},
+                    body={"depends_on": [t2]}, expect=422,
+                    what="a dependency cycle", check_request=True)
+    error_code(st, body, 422, "dependency_cycle", "a dependency cycle")
+    st, _, body = A(c["dir"], "PATCH", TT, {"x": tb, "t": t1},
+                    body={"depends_on": [t1]}, expect=422,
+                    what="depends on itself")
+    error_code(st, body, 422, "dependency_cycle", "depends on itself")
+    A(c["pa"], "PATCH", TT, {"x": tb, "t": t1}, body={"title": "khác"},
+      expect=403, what="assignee changes the title")
+    A(c["ob"], "PATCH", TT, {"x": tb, "t": t1}, body={"status": "doing"},
+      expect=403, what="observer")
+    A(c["pb"], "PATCH", TT, {"x": tb, "t": t1}, body={"status": "doing"},
+      expect=404, what="a task the player does not see")
+    A(c["dir"], "PATCH", TT, {"x": tb, "t": 999999},
+      body={"status": "doing"}, expect=404, what="no such task")
+    A(c["dir"], "PATCH", TT, {"x": tb, "t": t1},
+      body={"status": "finished"}, expect=400, what="bad status")
+    A(c["dir"], "PATCH", TT, {"x": tb, "t": t1},
+      body={"title": "Hoàn thành báo cáo kết quả chuẩn bị",
+            "due": "N-4 17:00"}, expect=200, what="director edits",
+      check_request=True)
+    A(c["dir"], "PATCH", TT, {"x": tb, "t": t1}, body={"attachments": [att]},
+      expect=400, what="an attachment someone else uploaded")
+    A(c["pa"], "PATCH", TT, {"x": tb, "t": t1}, body={"status": "doing"},
+      expect=200, what="assignee", check_request=True)
+    st, _, body = A(c["pa"], "PATCH", TT, {"x": tb, "t": t1},
+                    body={"status": "done"}, expect=200, what="done")
+    st, _, body = A(c["pa"], "PATCH", TT, {"x": tb, "t": t2},
+                    body={"status": "done"}, expect=200,
+                    what="done, no longer blocked")
+    if st == 200:
+        check(body.get("blocked") is False and body.get("status") == "done",
+              "task: done and not blocked", short(body))
+
+    C = TT + "/comments"
+    st, _, body = A(c["pa"], "POST", C, {"x": tb, "t": t1},
+                    body={"text": "Đã gửi bản dự thảo.",
+                          "attachments": [att]},
+                    expect=201, check_request=True)
+    if st == 201:
+        check([a.get("id") for a in body.get("attachments", [])] == [att],
+              "comment: its attachment", short(body))
+    A(c["ev"], "POST", C, {"x": tb, "t": t1}, body={"text": "Tốt."},
+      expect=201, what="evaluator")
+    A(c["ob"], "POST", C, {"x": tb, "t": t1}, body={"text": "x"},
+      expect=403, what="observer")
+    A(c["ev"], "POST", C, {"x": tb, "t": t1}, body={"text": ""},
+      expect=400, what="no text")
+    A(c["pb"], "POST", C, {"x": tb, "t": t1}, body={"text": "x"},
+      expect=404, what="a task the player does not see")
+
+    print("== the document workflow")
+    D = X + "/documents/{d}"
+    doc = "bc-chuan-bi"          # owner bchqs-tinh (pa's body), a draft
+    st, _, body = A(c["pa"], "GET", D, {"x": tb, "d": doc}, expect=200,
+                    what="owner body player")
+    if st == 200:
+        check(body.get("workflow_status") == "draft" and
+              "version" in body.get("allowed", []),
+              "document: a draft the owner may write", short(body))
+    A(c["pb"], "GET", D, {"x": tb, "d": doc}, expect=404,
+      what="not issued, another body")
+    A(c["dir"], "GET", D, {"x": tb, "d": "khong-co"}, expect=404,
+      what="no such document")
+    V = D + "/versions"
+    A(c["ev"], "POST", V, {"x": tb, "d": doc}, body={"text": "x"},
+      expect=403, what="evaluator")
+    A(c["pb"], "POST", V, {"x": tb, "d": doc}, body={"text": "x"},
+      expect=404, what="a document the player does not see")
+    A(c["pa"], "POST", V, {"x": tb, "d": doc}, body={"text": 5},
+      expect=400, what="text not a string")
+    st, _, body = A(c["pa"], "POST", V, {"x": tb, "d": doc},
+                    body={"text": "Báo cáo\nDòng hai\nDòng ba\n",
+                          "note": "Bản đầu", "attachments": [att]},
+                    expect=201, what="version 1", check_request=True)
+    if st == 201:
+        check(body.get("n") == 1, "version: number 1", short(body))
+    A(c["dir"], "POST", V, {"x": tb, "d": doc},
+      body={"text": "Báo cáo\nDòng 2\nDòng ba\nDòng bốn\n"}, expect=201,
+      what="version 2", check_request=True)
+    st, _, body = A(c["pa"], "GET", V + "/{n}", {"x": tb, "d": doc, "n": 1},
+                    expect=200)
+    if st == 200:
+        check(body.get("text") == "Báo cáo\nDòng hai\nDòng ba\n",
+              "version 1: its text", short(body))
+    A(c["pa"], "GET", V + "/{n}", {"x": tb, "d": doc, "n": 9}, expect=404,
+      what="no such version")
+    DF = D + "/diff"
+    st, _, body = A(c["ctl"], "GET", DF, {"x": tb, "d": doc},
+                    query="?from=1&to=2", expect=200)
+    if st == 200:
+        check(body.get("added") == 2 and body.get("removed") == 1,
+              "diff: 2 added, 1 removed", short(body))
+    A(c["ob"], "GET", DF, {"x": tb, "d": doc}, expect=200,
+      what="default: the last two")
+    A(c["ctl"], "GET", DF, {"x": tb, "d": doc}, query="?from=0&to=2",
+      expect=400, what="version 0")
+    W = D + "/workflow"
+
+    def step(who, name, expect, what=None, reason=None, check_request=None):
+        obj = {"step": name}
+        if reason is not None:
+            obj["reason"] = reason
+        return A(c[who], "POST", W, {"x": tb, "d": doc}, body=obj,
+                 expect=expect, what=what or "%s by %s" % (name, who),
+                 check_request=(expect == 200 if check_request is None
+                                else check_request))
+
+    st, _, body = step("ctl", "approve", 409, "approve a draft")
+    error_code(st, body, 409, "workflow", "approve a draft")
+    step("pa", "appraise", 403, "appraise by the owner")
+    step("ctl", "version", 400, "version is not a step",
+         check_request=False)
+    st, _, body = step("ctl", "appraise", 200)
+    if st == 200:
+        check(body.get("workflow_status") == "appraised",
+              "workflow: appraised", short(body))
+    step("ctl", "approve", 403, "approve by a controller")
+    step("dir", "return", 400, "return without a reason")
+    step("dir", "return", 200, reason="Bổ sung số liệu.")
+    step("ctl", "appraise", 200, "appraise again")
+    step("dir", "approve", 200)
+    st, _, body = A(c["pa"], "POST", V, {"x": tb, "d": doc},
+                    body={"text": "x"}, expect=409,
+                    what="a version of an approved document")
+    error_code(st, body, 409, "workflow", "version of an approved document")
+    step("pa", "issue", 200, "issue by the owner")
+    st, _, body = A(c["pb"], "GET", D, {"x": tb, "d": doc}, expect=200,
+                    what="issued: every player")
+    if st == 200:
+        check([h.get("step") for h in body.get("history", [])] ==
+              ["version", "version", "appraise", "return", "appraise",
+               "approve", "issue"], "document: the history",
+              short(body.get("history")))
+    st, _, body = A(c["pb"], "GET", X + "/documents", {"x": tb},
+                    expect=200, what="after the workflow")
+    if st == 200:
+        row = [r for r in body if r.get("id") == doc]
+        check(row and row[0].get("workflow_status") == "issued" and
+              row[0].get("versions") == 2,
+              "documents: workflow status and number of versions",
+              short(row))
+
+    print("== rehearsals")
+    RH = X + "/rehearsals"
+    st, _, body = A(c["dir"], "POST", RH, {"x": tb},
+                    body={"kind": "luyen-tap-co-che", "phases": ["gd-1"]},
+                    expect=201, check_request=True)
+    run = body.get("id") if st == 201 else None
+    if st == 201:
+        check(body.get("round") == 1 and body.get("phases") == ["gd-1"],
+              "rehearsal: round 1 of phase gd-1", short(body))
+    A(c["ctl"], "POST", RH, {"x": tb}, body={"kind": "tong-duyet"},
+      expect=403, what="controller")
+    A(c["dir"], "POST", RH, {"x": tb}, body={"kind": "dien-tap-that"},
+      expect=400, what="bad kind", check_request=False)
+    A(c["dir"], "POST", RH, {"x": tb},
+      body={"kind": "tong-duyet", "phases": ["gd-9"]}, expect=400,
+      what="unknown phase")
+    A(c["ob"], "GET", RH, {"x": tb}, expect=200, what="observer")
+    A(c["pa"], "GET", RH, {"x": tb}, expect=403, what="player")
+    if not check(run, "a rehearsal run"):
+        return
+    A(c["dir"], "POST", RH, {"x": run}, body={"kind": "tong-duyet"},
+      expect=409, what="from a run")
+    st, _, body = A(c["dir"], "GET", X, {"x": run}, expect=200,
+                    what="a rehearsal run")
+    if st == 200:
+        check(((body.get("rehearsal") or {}).get("of") or {}).get("id")
+              == tb, "run: rehearsal of the exercise",
+              short(body.get("rehearsal")))
+    A(c["dir"], "POST", X + "/control/{op}", {"x": run, "op": "start"},
+      body={}, expect=200, what="start the run")
+
+    print("== findings")
+    F = X + "/findings"
+    st, _, f1 = A(c["ev"], "POST", F, {"x": run},
+                  body={"text": "Báo cáo chậm 20 phút.",
+                        "severity": "high", "body": "bchqs-tinh"},
+                  expect=201, what="on the run", check_request=True)
+    if st == 201:
+        check(f1.get("t_text") is not None and
+              (f1.get("run") or {}).get("id") == run,
+              "finding: exercise time of the run", short(f1))
+    f1 = f1.get("id") if st == 201 else 999999
+    A(c["ctl"], "POST", F, {"x": tb},
+      body={"text": "Thiếu sơ đồ.", "severity": "low"}, expect=201,
+      what="on the exercise", check_request=True)
+    A(c["pa"], "POST", F, {"x": run},
+      body={"text": "x", "severity": "low"}, expect=403, what="player")
+    A(c["ev"], "POST", F, {"x": run},
+      body={"text": "x", "severity": "grave"}, expect=400,
+      what="bad severity", check_request=False)
+    A(c["ev"], "POST", F, {"x": run},
+      body={"text": "x", "severity": "low", "body": "khong-co"},
+      expect=400, what="unknown body")
+    st, _, body = A(c["ob"], "GET", F, {"x": tb}, expect=200,
+                    what="the exercise's")
+    if st == 200:
+        check(len(body) == 2, "findings: both", short(body))
+    st, _, body = A(c["dir"], "GET", F, {"x": run}, expect=200,
+                    what="the run's")
+    if st == 200:
+        check([f.get("id") for f in body] == [f1], "findings: the run's",
+              short(body))
+    A(c["pa"], "GET", F, {"x": tb}, expect=403, what="player")
+    FT = F + "/{f}/task"
+    st, _, body = A(c["dir"], "POST", FT, {"x": tb, "f": f1},
+                    body={"assignee_body": "bchqs-tinh", "due": "N-2"},
+                    expect=201, check_request=True)
+    if st == 201:
+        check(body.get("finding") == f1, "task: records the finding",
+              short(body))
+    A(c["dir"], "POST", FT, {"x": tb, "f": f1},
+      body={"assignee_body": "bchqs-tinh", "due": "N-2"}, expect=409,
+      what="a second task")
+    A(c["ev"], "POST", FT, {"x": tb, "f": f1},
+      body={"assignee_body": "bchqs-tinh", "due": "N-2"}, expect=403,
+      what="evaluator")
+    A(c["dir"], "POST", FT, {"x": tb, "f": 999999},
+      body={"assignee_body": "bchqs-tinh", "due": "N-2"}, expect=404,
+      what="no such finding")
+
+    print("== readiness")
+    st, _, body = A(c["ob"], "GET", X + "/readiness", {"x": tb},
+                    expect=200, what="observer")
+    if st == 200:
+        check(body.get("n_date") == "2023-10-10" and
+              [k.get("id") for k in body.get("children", [])] == [kx] and
+              body.get("overall", {}).get("findings_open", 0) >= 2,
+              "readiness: day N, the child, open findings",
+              short(body.get("overall")))
+    A(c["dir"], "GET", X + "/readiness", {"x": run}, expect=200,
+      what="from a run")
+    A(c["pa"], "GET", X + "/readiness", {"x": tb}, expect=403,
+      what="player")
+
+    print("== calendar and exports")
+    CAL = X + "/calendar.ics"
+    for who, q in (("pa", "?mine=1"), ("dir", "")):
+        st, _, body = A(c[who], "GET", CAL, {"x": tb}, query=q,
+                        expect=200, what=who + (" mine" if q else ""))
+        if st == 200:
+            check(isinstance(body, bytes) and
+                  body.startswith(b"BEGIN:VCALENDAR"),
+                  "calendar: an iCalendar file (%s)" % who, short(body))
+    A(c["dir"], "GET", CAL, {"x": x_fix}, expect=409,
+      what="plan without day N's date")
+    A(admin, "GET", CAL, {"x": tb}, expect=403, what="unassigned admin")
+    for name, ok_who, no_who in (("plan", "ev", "ob"), ("tasks", "ob", "pa"),
+                                 ("readiness", "dir", "pb")):
+        path = X + "/export/%s.xlsx" % name
+        st, hdrs, body = A(c[ok_who], "GET", path, {"x": tb}, expect=200,
+                           what=ok_who)
+        if st == 200:
+            check(isinstance(body, bytes) and body.startswith(b"PK\x03\x04")
+                  and "attachment" in hdrs.get("content-disposition", ""),
+                  "%s.xlsx: a workbook, as an attachment" % name,
+                  short(hdrs.get("content-disposition")))
+        A(c[no_who], "GET", path, {"x": tb}, expect=403, what=no_who)
+
+    print("== MSEL import")
+    M = X + "/import/msel"
+    good = ("Mã;Thời điểm;Tiêu đề;Nơi nhận;Yêu cầu;Thời hạn\n"
+            "th-msel-1;N 08:40;Cháy kho vật tư;cht-qs;báo cáo;30m\n"
+            ";N 09:10;Mất liên lạc với xã Vũ Ninh;ct-ubnd;;\n")
+    bad = good + ";N 99:00;Giờ sai;khong-co;;\n"
+    st, _, body = A(c["dir"], "POST", M, {"x": kx}, query="?dry_run=1",
+                    body={"csv": good, "file_name": "lich.csv"},
+                    expect=200, what="dry run", check_request=True)
+    if st == 200:
+        check(body.get("errors") == 0 and body.get("committed") is False
+              and len(body.get("rows", [])) == 2,
+              "preview: 2 rows, no error, not committed", short(body))
+    A(c["dir"], "POST", M, {"x": kx}, query="?dry_run=1",
+      body={"csv": bad, "mapping": {"text": None}}, expect=200,
+      what="dry run with errors", check_request=True)
+    st, _, body = A(c["dir"], "POST", M, {"x": kx}, body={"csv": bad},
+                    expect=422, what="errors")
+    error_code(st, body, 422, "import_invalid", "errors")
+    A(c["dir"], "POST", M, {"x": kx}, query="?dry_run=1",
+      body={"csv": "Mã;Thời điểm;Tiêu đề;Nơi nhận\n;N 08:40;" +
+            "x" * 9000 + ";cht-qs\n"}, expect=413, what="a field over 8 KiB")
+    A(c["dir"], "POST", M, {"x": kx}, query="?dry_run=1",
+      body={"csv": good, "sheet": 1}, expect=400, what="unknown field")
+    A(c["dir"], "POST", M, {"x": kx}, query="?dry_run=1",
+      body={"csv": "a;b\n1;2\n"}, expect=400, what="no column for at")
+    A(c["ctl"], "POST", M, {"x": kx}, query="?dry_run=1",
+      body={"csv": good}, expect=403, what="controller")
+    A(c["dir"], "POST", M, {"x": run}, query="?dry_run=1",
+      body={"csv": good}, expect=409, what="into a rehearsal run")
+    st, _, body = A(c["dir"], "POST", M, {"x": kx},
+                    body={"csv": good, "file_name": "lich.csv"}, expect=200,
+                    what="commit", check_request=True)
+    if st == 200:
+        check(body.get("committed") is True and
+              isinstance(body.get("file"), str),
+              "import: committed into a new file", short(body))
+        st, _, inj = A(c["dir"], "GET", X + "/injects", {"x": kx},
+                       expect=200, what="after the import")
+        check(st == 200 and "th-msel-1" in [i.get("id") for i in inj],
+              "import: the new inject is in the plan",
+              short(inj) if st == 200 else st)
 
 
 def stream_case(api, client, x, last_id, what, expect=200, after=None):

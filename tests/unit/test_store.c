@@ -970,6 +970,102 @@ static void test_callback_stops(void **state)
 	kvpt_store_close(st);
 }
 
+struct records {
+	int n;
+	char ids[8][32];
+	char data[8][64];
+	int64_t exercise[8];
+};
+
+static int collect_record(void *ctx, const struct kvpt_record_rec *r)
+{
+	struct records *rs = ctx;
+
+	assert_true(rs->n < 8);
+	rs->exercise[rs->n] = r->exercise;
+	snprintf(rs->ids[rs->n], sizeof(rs->ids[0]), "%s", r->id);
+	snprintf(rs->data[rs->n], sizeof(rs->data[0]), "%s", r->data);
+	rs->n++;
+	return 0;
+}
+
+/* Records are kept by (exercise, kind, id): a put replaces, kinds and
+ * exercises are apart, and get finds one or says it is not there. */
+static void test_records(void **state)
+{
+	struct fixture *fx = *state;
+	struct kvpt_record_rec r = {
+		.exercise = 1, .kind = "task", .id = "1",
+		.data = "{\"title\":\"Xây dựng kế hoạch\"}", .updated_ms = 7,
+	};
+	struct records rs = { .n = 0 };
+	struct kvpt_store *st;
+
+	st = open_store(fx);
+	assert_int_equal(st->ops->record_put(st, &r, NULL), 0);
+	r.id = "2";
+	r.data = "{\"title\":\"b\"}";
+	assert_int_equal(st->ops->record_put(st, &r, NULL), 0);
+	r.id = "1";
+	r.data = "{\"title\":\"đã sửa\"}";
+	assert_int_equal(st->ops->record_put(st, &r, NULL), 0);
+	r.exercise = 2;
+	assert_int_equal(st->ops->record_put(st, &r, NULL), 0);
+	r.kind = "doc";
+	r.id = "kh-dt";
+	assert_int_equal(st->ops->record_put(st, &r, NULL), 0);
+	kvpt_store_close(st);
+
+	st = open_store(fx);
+	assert_int_equal(st->ops->record_load(st, "task", collect_record, &rs,
+					      NULL), 0);
+	assert_int_equal(rs.n, 3);
+	assert_int_equal(rs.exercise[0], 1);
+	assert_string_equal(rs.ids[0], "1");
+	assert_string_equal(rs.data[0], "{\"title\":\"đã sửa\"}");
+	assert_string_equal(rs.ids[1], "2");
+	assert_int_equal(rs.exercise[2], 2);
+	rs.n = 0;
+	assert_int_equal(st->ops->record_get(st, 2, "doc", "kh-dt",
+					     collect_record, &rs, NULL), 0);
+	assert_int_equal(rs.n, 1);
+	assert_int_equal(st->ops->record_get(st, 1, "doc", "kh-dt",
+					     collect_record, &rs, NULL),
+			 KVPT_ENOTFOUND);
+	assert_int_equal(rs.n, 1);
+	kvpt_store_close(st);
+}
+
+/* An exercise's plan can be replaced (an import adds a file to it). */
+static void test_exercise_update(void **state)
+{
+	struct fixture *fx = *state;
+	struct kvpt_buf err = KVPT_BUF_INIT;
+	struct kvpt_exercise_rec a = {
+		.code = "E-1", .name = "a", .bundle = "{}", .created_ms = 5,
+	};
+	struct kvpt_store *st;
+	struct exercises xs = { .n = 0 };
+
+	st = open_store(fx);
+	assert_int_equal(st->ops->exercise_insert(st, &a, NULL), 0);
+	a.name = "b";
+	a.bundle = "{\"main\":\"p.yaml\"}";
+	assert_int_equal(st->ops->exercise_update(st, &a, NULL), 0);
+	assert_int_equal(st->ops->exercise_load_all(st, collect_exercise, &xs,
+						    NULL), 0);
+	assert_int_equal(xs.n, 1);
+	assert_string_equal(xs.v[0].name, "b");
+	assert_string_equal(xs.v[0].bundle, a.bundle);
+	assert_string_equal(xs.v[0].code, "E-1");
+	exercises_release(&xs);
+	a.id += 10;
+	assert_int_equal(st->ops->exercise_update(st, &a, &err),
+			 KVPT_ENOTFOUND);
+	kvpt_store_close(st);
+	kvpt_buf_release(&err);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -988,6 +1084,8 @@ int main(void)
 		T(test_newer_schema_refused),
 		T(test_cannot_open),
 		T(test_callback_stops),
+		T(test_records),
+		T(test_exercise_update),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

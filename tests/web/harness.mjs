@@ -185,10 +185,11 @@ export async function setup(kvptArg) {
   const env = {
     base, port, tmp, db, proc, browser, serverLog, uids, x: X,
 
-    // api(user, method, path, body) → { status, body }, as that user.
-    async api(user, method, path, body) {
+    // api(user, method, path, body, headers) → { status, body }, as that
+    // user (a string body goes as is, e.g. a plan with its Content-Type).
+    async api(user, method, path, body, headers) {
       if (!clients[user]) clients[user] = await new Client(base).login(user, pw(user));
-      return clients[user].request(method, path, body);
+      return clients[user].request(method, path, body, headers);
     },
 
     // A page in a browser context of its own (its own cookies, like another

@@ -14,6 +14,13 @@
 // test.  Only a and h log in through the form for every page; the others
 // reuse the session of the user's first form login (harness enter()).
 //
+// The preparation tests (p1–p5) use an exercise of their own, uploaded by
+// the administrator: tests/web/prep-plan.yaml with day N moved to today +
+// 30 days (committees, documents with deadlines, a role without a person)
+// and its child tests/web/prep-child.yaml (a multi-level exercise).  There
+// dir directs, pa plays cht-qs (Ban CHQS xã, owner of kh-dien-tap), pb
+// plays ct-ubnd (UBND xã), ev evaluates and ob observes.
+//
 // Run one test: node --test-name-pattern='^f\.' tests/web/test_ui.mjs build/kvpt
 //
 // Screens are addressed only through the data-testids agreed with their
@@ -23,6 +30,9 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CODE, ROLE_A, ROLE_B, SHOTS, X, requirements, setup } from './harness.mjs';
 
 const KVPT = process.argv[2];
@@ -125,6 +135,70 @@ async function liveConnection(page, timeout = 10000) {
   await waitFor(page, '[data-testid=connection][data-status=live]', timeout,
                 'the live feed is connected', [['[data-testid=connection]', ['data-status']]]);
 }
+
+// ------------------------------------------------------ preparation helpers
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const DAY = 86400000;
+const TZ = 7 * 3600000;   // the plans' zone, Asia/Ho_Chi_Minh
+
+// The date `days` from today in the plans' zone, as YYYY-MM-DD.
+const localDate = (days) => new Date(Math.floor((Date.now() + TZ) / DAY) * DAY + days * DAY).toISOString().slice(0, 10);
+
+// The preparation exercise (tests/web/prep-plan.yaml, day N in 30 days)
+// and its child, uploaded and assigned once, by the first test needing it.
+let prep = null;
+async function prepSetup() {
+  if (prep) return prep;
+  const nDay = localDate(30);
+  const upload = async (file) => {
+    const yaml = readFileSync(join(HERE, file), 'utf8').replace(/^(\s*start:) 2026-12-20 07:00$/m, `$1 ${nDay} 07:00`);
+    const r = await env.api('admin', 'POST', `/api/exercises?name=${file}`, yaml, { 'Content-Type': 'application/yaml' });
+    assert.equal(r.status, 201, `uploading ${file}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body.id;
+  };
+  const x = await upload('prep-plan.yaml');
+  const child = await upload('prep-child.yaml');
+  const who = { dir: ['director'], pa: ['player', ['cht-qs']], pb: ['player', ['ct-ubnd']], ev: ['evaluator'], ob: ['observer'] };
+  for (const [user, [kind, roles]] of Object.entries(who)) {
+    await apiOk('admin', 'PUT', `/api/exercises/${x}/assignments/${env.uids[user]}`, roles ? { kind, roles } : { kind }, [200]);
+    if (!roles) await apiOk('admin', 'PUT', `/api/exercises/${child}/assignments/${env.uids[user]}`, { kind }, [200]);
+  }
+  const ex = await apiOk('dir', 'GET', `/api/exercises/${x}`);
+  assert.equal(ex.n_date, nDay, 'the preparation plan fixes day N');
+  assert.deepEqual((ex.children || []).map((c) => c.id), [child], 'the child exercise belongs to it');
+  prep = { x, child, code: ex.code, name: ex.name };
+  return prep;
+}
+
+// The readiness board's overall counters as numbers.
+async function boardCounts(page) {
+  const out = {};
+  for (const el of await page.locator('[data-testid=readiness-overall] [data-value]').all()) {
+    out[(await el.getAttribute('data-testid')).replace(/^count-/, '')] = +(await el.getAttribute('data-value'));
+  }
+  return out;
+}
+
+async function waitCounts(page, ok, timeout = 5000) {
+  let c = null;
+  await waitUntil(async () => { c = await boardCounts(page); return ok(c); }, timeout, 200);
+  return c;
+}
+
+// Leave a preparation view and come back (it fetches again), no reload.
+async function reopenView(page, x, view) {
+  const other = view === 'tasks' ? 'committees' : 'tasks';
+  await page.locator(`[data-testid=prep-tab-${other}]`).click();
+  await page.locator(`[data-testid=prep][data-view=${other}]`).waitFor();
+  await page.locator(`[data-testid=prep-tab-${view}]`).click();
+  await page.locator(`[data-testid=prep][data-view=${view}]`).waitFor();
+  if (view === 'readiness') await page.locator('[data-testid=readiness-overall]').waitFor();
+}
+
+const rgb = (s) => (s.match(/\d+/g) || []).map(Number);
+const greenish = (s) => { const [r, g, b] = rgb(s); return g > r && g > b; };
+const reddish = (s) => { const [r, g, b] = rgb(s); return r > g && r > b; };
 
 // --------------------------------------------------------------- the suite
 
@@ -591,6 +665,421 @@ if (missing.length) {
         await shoot(wall, 'dashboard-wall-1920', '[data-testid=dashboard]');
 
         assert.deepEqual(problems, [], 'screens not ready or not right:\n' + problems.join('\n'));
+        noErrors(...opened);
+      } finally {
+        await env.closePages(...opened);
+      }
+    });
+
+    // p -----------------------------------------------------------------
+    // Preparation (docs/api.md "Preparation"), on an exercise of its own:
+    // tests/web/prep-plan.yaml with day N = today + 30 (committees,
+    // documents with deadlines, a role without a person) and its child
+    // tests/web/prep-child.yaml, uploaded by the administrator.  pa plays
+    // cht-qs (Ban CHQS xã, owner of kh-dien-tap), pb plays ct-ubnd (UBND xã).
+
+    test('p1. tasks: the director assigns a task to a body, overdue from the start; the body\'s player finds it in their list, comments with a file and marks it done; the readiness board counts follow', { timeout: 120000 }, async () => {
+      const P = await prepSetup();
+      const d = await env.open('dir');
+      const pb = await env.open('pb');
+      const ob = await env.open('ob');
+      const title = 'Rà soát phương án bảo đảm hậu cần 4821';
+      try {
+        // the board before
+        await env.enter(ob.page, 'ob', `#/x/${P.x}/prep/readiness`);
+        await waitFor(ob.page, '[data-testid=readiness] [data-testid=count-tasks_overdue]', 10000, 'the observer sees the readiness board');
+        const before = await boardCounts(ob.page);
+
+        await env.enter(d.page, 'dir', `#/x/${P.x}/prep/tasks`);
+        await waitFor(d.page, '[data-testid=prep-tasks]', 10000, 'the director sees the task list');
+        await d.page.locator('[data-testid=task-new]').click();
+        const f = d.page.locator('[data-testid=task-form]');
+        await f.locator('input[name=title]').fill(title);
+        await f.locator('textarea[name=description]').fill('Rà soát lương thực, xăng dầu, phương tiện vận chuyển; báo cáo Ban Tổ chức.');
+        await f.locator('select[name=assignee]').selectOption('b:ubnd-xa');
+        await f.locator('input[name=due]').fill(localDate(-3));
+        const [resp] = await Promise.all([
+          d.page.waitForResponse((r) => r.url().endsWith(`/api/exercises/${P.x}/tasks`) && r.request().method() === 'POST'),
+          f.locator('[data-testid=task-submit]').click(),
+        ]);
+        assert.equal(resp.status(), 201, `creating the task: ${resp.status()} ${await resp.text()}`);
+        const task = await resp.json();
+        assert.equal(task.assignee.id, 'ubnd-xa', 'assigned to the UBND');
+        assert.equal(task.overdue, true, 'a task due three days ago is overdue');
+        const row = `[data-testid=task-row][data-task="${task.id}"]`;
+        await waitFor(d.page, row, 5000, 'the new task is in the director\'s list', [['[data-testid=task-row]', ['data-task']]]);
+        assert.equal(await d.page.locator(row).getAttribute('data-overdue'), '1', 'the row is marked overdue');
+        const overdue = await d.page.locator(`${row} [data-testid=overdue]`).innerText();
+        assert.match(overdue, /Quá hạn 3 ngày/, `the row says how late it is: "${overdue}"`);
+        await env.screenshot(d.page, 'prep-tasks-overdue');
+
+        // the board: one more overdue task
+        await reopenView(ob.page, P.x, 'readiness');
+        let after = await waitCounts(ob.page, (c) => c.tasks_overdue === before.tasks_overdue + 1);
+        assert.equal(after.tasks_overdue, before.tasks_overdue + 1, `one more overdue task on the board (${JSON.stringify(before)} → ${JSON.stringify(after)})`);
+        assert.equal(after.tasks_open, before.tasks_open + 1, 'one more open task on the board');
+
+        // the player of the UBND lands on their own list
+        await env.enter(pb.page, 'pb', `#/x/${P.x}/prep`);
+        await waitFor(pb.page, row, 10000, 'the UBND player finds the task in their list',
+                      [['[data-testid=task-row]', ['data-task']], ['[data-testid=prep]', ['data-view']]]);
+        assert.equal(await pb.page.locator('[data-testid=task-filter-mine]').getAttribute('aria-pressed'), 'true',
+                     'the player\'s list is "mine"');
+        assert.equal(await pb.page.locator('[data-testid=task-new]').count(), 0, 'a player cannot assign tasks');
+        assert.equal(await pb.page.locator('[data-testid=prep-tab-readiness], [data-testid=prep-tab-import], [data-testid=prep-tab-rehearsals]').count(), 0,
+                     'no readiness board, rehearsals or import for a player');
+        await pb.page.locator(`${row} a`).first().click();
+        await waitFor(pb.page, `[data-testid=task-detail][data-task="${task.id}"]`, 5000, 'the player opens the task');
+        assert.equal(await pb.page.locator('[data-testid=task-edit], [data-testid=task-status-cancelled]').count(), 0,
+                     'the player may not edit or cancel the task');
+
+        // a comment with a file
+        const cf = pb.page.locator('[data-testid=comment-form]');
+        await cf.locator('textarea[name=comment]').fill('Đã rà soát xong lương thực, còn thiếu 2 xe vận tải.');
+        await cf.locator('input[type=file]').setInputFiles({ name: 'bao-cao-ra-soat.txt', mimeType: 'text/plain',
+                                                             buffer: Buffer.from('Báo cáo rà soát hậu cần xã Bình Minh\n') });
+        const [cr] = await Promise.all([
+          pb.page.waitForResponse((r) => /\/tasks\/\d+\/comments$/.test(r.url())),
+          cf.locator('[data-testid=comment-submit]').click(),
+        ]);
+        assert.equal(cr.status(), 201, `the comment: ${cr.status()} ${await cr.text()}`);
+        assert.equal((JSON.parse(cr.request().postData() || '{}').attachments || []).length, 1, 'the comment carries the uploaded file');
+        await waitFor(pb.page, '[data-testid=task-comment]:has-text("còn thiếu 2 xe")', 5000, 'the comment is shown');
+        assert.equal(await pb.page.locator('[data-testid=task-comment] a:has-text("bao-cao-ra-soat.txt")').count(), 1,
+                     'the comment links its file');
+
+        // done
+        const [pr] = await Promise.all([
+          pb.page.waitForResponse((r) => r.url().endsWith(`/tasks/${task.id}`) && r.request().method() === 'PATCH'),
+          pb.page.locator('[data-testid=task-status-done]').click(),
+        ]);
+        assert.equal(pr.status(), 200, `marking done: ${pr.status()} ${await pr.text()}`);
+        assert.deepEqual(JSON.parse(pr.request().postData() || '{}'), { status: 'done' }, 'a player sends the status only');
+        await waitFor(pb.page, `[data-testid=task-row][data-task="${task.id}"][data-status=done]`, 5000, 'the list shows it done');
+        assert.equal(await pb.page.locator(`${row}`).getAttribute('data-overdue'), '0', 'a done task is no longer overdue');
+        await env.screenshot(pb.page, 'prep-tasks-player');
+
+        await reopenView(ob.page, P.x, 'readiness');
+        after = await waitCounts(ob.page, (c) => c.tasks_overdue === before.tasks_overdue);
+        assert.equal(after.tasks_overdue, before.tasks_overdue, 'the board no longer counts it overdue');
+        assert.equal(after.tasks_open, before.tasks_open, 'nor open');
+        noErrors(d, pb, ob);
+      } finally {
+        await env.closePages(d, pb, ob);
+      }
+    });
+
+    test('p2. a document through its workflow: the owner body\'s player writes versions 1 and 2 (the diff shows added and removed lines), the director appraises and approves, the player issues; each sees only the steps they may take', { timeout: 120000 }, async () => {
+      const P = await prepSetup();
+      const d = await env.open('dir');
+      const pa = await env.open('pa');
+      const ob = await env.open('ob');
+      const doc = 'kh-dien-tap';
+      const V1 = 'KẾ HOẠCH DIỄN TẬP\nI. MỤC ĐÍCH, YÊU CẦU\n1. Nâng cao năng lực lãnh đạo, chỉ đạo.\n2. Yêu cầu: đúng quy trình.\nII. NỘI DUNG\n1. Chuyển trạng thái.\n2. Chuẩn bị chiến đấu phòng thủ.';
+      const V2 = V1.replace('2. Yêu cầu: đúng quy trình.', '2. Yêu cầu: đúng quy trình, an toàn tuyệt đối.')
+        + '\nIII. TỔ CHỨC THỰC HIỆN\n1. Ban CHQS xã chủ trì, phối hợp Công an xã.';
+      const wfButtons = async (page) => (await page.locator('[data-testid^=wf-]:not([data-testid=wf-none])').evaluateAll(
+        (els) => els.map((e) => e.getAttribute('data-testid')))).filter((t) => t !== 'wf-return-confirm').sort();
+      try {
+        await env.enter(ob.page, 'ob', `#/x/${P.x}/prep/readiness`);
+        await waitFor(ob.page, '[data-testid=count-documents_pending]', 10000, 'the board');
+        const before = await boardCounts(ob.page);
+
+        await env.enter(pa.page, 'pa', `#/x/${P.x}/prep/docs`);
+        await waitFor(pa.page, `[data-testid=doc-row][data-doc=${doc}]`, 10000, 'the player lists the document of their body');
+        await pa.page.locator(`[data-testid=doc-row][data-doc=${doc}] a`).click();
+        await waitFor(pa.page, '[data-testid=version-form]', 5000, 'the owner body\'s player may add a version');
+        assert.deepEqual(await wfButtons(pa.page), [], 'no workflow step for the player of a draft');
+        const vf = pa.page.locator('[data-testid=version-form]');
+        for (const [text, note] of [[V1, 'Bản dự thảo lần 1'], [V2, 'Sửa theo góp ý của Tiểu ban Nội dung']]) {
+          await vf.locator('textarea[name=text]').fill(text);
+          await vf.locator('input[name=note]').fill(note);
+          const [vr] = await Promise.all([
+            pa.page.waitForResponse((r) => r.url().endsWith(`/documents/${doc}/versions`) && r.request().method() === 'POST'),
+            vf.locator('[data-testid=version-submit]').click(),
+          ]);
+          assert.equal(vr.status(), 201, `the version: ${vr.status()} ${await vr.text()}`);
+        }
+        await waitFor(pa.page, '[data-testid=version-row][data-n="2"]', 5000, 'version 2 is listed');
+        // after version 2 the page compares it with version 1
+        await waitFor(pa.page, '[data-testid=diff-line][data-op="+"]', 5000, 'the diff shows added lines',
+                      [['[data-testid=diff-view]', []]]);
+        const added = await pa.page.locator('[data-testid=diff-line][data-op="+"]').allInnerTexts();
+        const removed = await pa.page.locator('[data-testid=diff-line][data-op="-"]').allInnerTexts();
+        assert.ok(added.some((s) => s.includes('an toàn tuyệt đối')), `an added line: ${JSON.stringify(added)}`);
+        assert.ok(added.some((s) => s.includes('TỔ CHỨC THỰC HIỆN')), 'the new section is added');
+        assert.ok(removed.some((s) => s.includes('2. Yêu cầu: đúng quy trình.')), `a removed line: ${JSON.stringify(removed)}`);
+        const addBg = await pa.page.locator('tr[data-testid=diff-line][data-op="+"]').first().evaluate((e) => getComputedStyle(e).backgroundColor);
+        const delBg = await pa.page.locator('tr[data-testid=diff-line][data-op="-"]').first().evaluate((e) => getComputedStyle(e).backgroundColor);
+        assert.ok(greenish(addBg) && reddish(delBg), `added green, removed red (${addBg}, ${delBg})`);
+        await env.screenshot(pa.page, 'prep-doc-diff');
+        await pa.page.locator('[data-testid=diff-mode-side]').click();
+        await waitFor(pa.page, 'table.diff.side [data-testid=diff-line]', 5000, 'the side-by-side view');
+        await env.screenshot(pa.page, 'prep-doc-diff-side');
+
+        // the director: appraise, approve
+        await env.enter(d.page, 'dir', `#/x/${P.x}/prep/docs/${doc}`);
+        await waitFor(d.page, '[data-testid=wf-appraise]', 10000, 'the director may appraise a draft with a version');
+        assert.deepEqual(await wfButtons(d.page), ['wf-appraise'], 'only appraise for the director at draft');
+        for (const [step, next, status] of [['appraise', ['wf-approve', 'wf-return'], 'appraised'], ['approve', ['wf-issue', 'wf-return'], 'approved']]) {
+          const [wr] = await Promise.all([
+            d.page.waitForResponse((r) => r.url().endsWith(`/documents/${doc}/workflow`)),
+            d.page.locator(`[data-testid=wf-${step}]`).click(),
+          ]);
+          assert.equal(wr.status(), 200, `${step}: ${wr.status()} ${await wr.text()}`);
+          await waitFor(d.page, `[data-testid=doc-page][data-status=${status}]`, 5000, `the document is ${status}`);
+          assert.deepEqual(await wfButtons(d.page), next, `the director's steps once ${status}`);
+        }
+        assert.equal(await d.page.locator('[data-testid=history-row]').count(), 4, 'two versions and two steps in the history');
+
+        // the player: only issue
+        await pa.page.reload();
+        await waitFor(pa.page, '[data-testid=wf-issue]', 10000, 'the owner body\'s player may issue an approved document');
+        assert.deepEqual(await wfButtons(pa.page), ['wf-issue'], 'the player sees the issue step only');
+        assert.equal(await pa.page.locator('[data-testid=version-form]').count(), 0, 'no new version once approved');
+        const [ir] = await Promise.all([
+          pa.page.waitForResponse((r) => r.url().endsWith(`/documents/${doc}/workflow`)),
+          pa.page.locator('[data-testid=wf-issue]').click(),
+        ]);
+        assert.equal(ir.status(), 200, `issue: ${ir.status()} ${await ir.text()}`);
+        await waitFor(pa.page, '[data-testid=doc-page][data-status=issued] [data-testid=doc-stamp][data-status=issued]', 5000,
+                      'the stamp says issued');
+        assert.match(await pa.page.locator('[data-testid=doc-page] > section [data-testid=doc-stamp]').innerText(), /ĐÃ BAN HÀNH|Đã ban hành/i);
+        assert.deepEqual(await wfButtons(pa.page), [], 'nothing left to do');
+        await env.screenshot(pa.page, 'prep-doc-issued', { fullPage: true });
+        await pa.page.locator('.doc-back').click();
+        await waitFor(pa.page, `[data-testid=doc-row][data-doc=${doc}][data-status=issued]`, 5000,
+                      'the list stamps it issued', [['[data-testid=doc-row]', ['data-doc', 'data-status']]]);
+
+        await reopenView(ob.page, P.x, 'readiness');
+        const after = await waitCounts(ob.page, (c) => c.documents_pending === before.documents_pending - 1);
+        assert.equal(after.documents_pending, before.documents_pending - 1, `one document less pending (${before.documents_pending} → ${after.documents_pending})`);
+        noErrors(d, pa, ob);
+      } finally {
+        await env.closePages(d, pa, ob);
+      }
+    });
+
+    test('p3. a rehearsal round: the director creates it, opens the run (its banner links back), the evaluator records a finding and the director turns it into a task', { timeout: 120000 }, async () => {
+      const P = await prepSetup();
+      const d = await env.open('dir');
+      const ev = await env.open('ev');
+      const text = 'UBND xã ra quyết định xử trí chậm 40 phút; chưa phân công rõ lực lượng 5517.';
+      try {
+        await env.enter(d.page, 'dir', `#/x/${P.x}/prep/rehearsals`);
+        await waitFor(d.page, '[data-testid=run-new]', 10000, 'the director may hold a rehearsal');
+        await d.page.locator('[data-testid=run-new]').click();
+        const rf = d.page.locator('[data-testid=run-form]');
+        await rf.locator('select[name=kind]').selectOption('luyen-tap-co-che');
+        await rf.locator('input[name=phases][value=gd-1]').check();
+        const [rr] = await Promise.all([
+          d.page.waitForResponse((r) => r.url().endsWith(`/api/exercises/${P.x}/rehearsals`) && r.request().method() === 'POST'),
+          rf.locator('[data-testid=run-submit]').click(),
+        ]);
+        assert.equal(rr.status(), 201, `the rehearsal: ${rr.status()} ${await rr.text()}`);
+        const run = await rr.json();
+        assert.deepEqual(JSON.parse(rr.request().postData()), { kind: 'luyen-tap-co-che', phases: ['gd-1'] });
+        await waitFor(d.page, `[data-testid=run-row][data-run="${run.id}"]`, 5000, 'the run is listed');
+        await env.screenshot(d.page, 'prep-rehearsals');
+        await d.page.locator(`[data-testid=run-row][data-run="${run.id}"] [data-testid=run-open]`).click();
+        await waitFor(d.page, '[data-testid=rehearsal-banner]', 10000, 'the run has its banner');
+        const banner = await d.page.locator('[data-testid=rehearsal-banner]').innerText();
+        assert.match(banner, new RegExp(`Luyện tập phần cơ chế lần ${run.round}`), `the banner names the round: "${banner}"`);
+        assert.ok(banner.includes(P.name), 'and the exercise');
+        assert.match(d.page.url(), new RegExp(`#/x/${run.id}/director$`), 'the run opens in the console');
+        await waitFor(d.page, '[data-testid=ctl-start]', 10000, 'the run has its own clock controls');
+        await env.screenshot(d.page, 'prep-rehearsal-run');
+        await d.page.locator('[data-testid=rehearsal-back]').click();
+        await waitFor(d.page, '[data-testid=prep-rehearsals]', 10000, 'the banner leads back to the rehearsals');
+
+        // the evaluator records a finding in that run
+        await env.enter(ev.page, 'ev', `#/x/${P.x}/prep/rehearsals`);
+        await waitFor(ev.page, '[data-testid=finding-new]', 10000, 'the evaluator may record a finding');
+        assert.equal(await ev.page.locator('[data-testid=run-new]').count(), 0, 'only the director creates rehearsals');
+        await ev.page.locator('[data-testid=finding-new]').click();
+        const ff = ev.page.locator('[data-testid=finding-form]');
+        await ff.locator('select[name=run]').selectOption(String(run.id));
+        await ff.locator('select[name=severity]').selectOption('high');
+        await ff.locator('select[name=body]').selectOption('ubnd-xa');
+        await ff.locator('select[name=activity]').selectOption('th-02');
+        await ff.locator('textarea[name=text]').fill(text);
+        const [fr] = await Promise.all([
+          ev.page.waitForResponse((r) => r.url().endsWith(`/api/exercises/${run.id}/findings`) && r.request().method() === 'POST'),
+          ff.locator('[data-testid=finding-submit]').click(),
+        ]);
+        assert.equal(fr.status(), 201, `the finding: ${fr.status()} ${await fr.text()}`);
+        const finding = await fr.json();
+        await waitFor(ev.page, `[data-testid=finding][data-finding="${finding.id}"]`, 5000, 'the finding is listed');
+        assert.equal(await ev.page.locator('[data-testid=finding-make-task]').count(), 0, 'an evaluator does not assign tasks');
+
+        // the director makes it a task
+        await d.page.reload();
+        const frow = `[data-testid=finding][data-finding="${finding.id}"]`;
+        await waitFor(d.page, `${frow} [data-testid=finding-make-task]`, 10000, 'the director may turn the finding into a task');
+        await d.page.locator(`${frow} [data-testid=finding-make-task]`).click();
+        const tf = d.page.locator('[data-testid=finding-task-form]');
+        await tf.locator('select[name=assignee]').selectOption('b:ubnd-xa');
+        await tf.locator('input[name=due]').fill('N-7');
+        await env.screenshot(d.page, 'prep-findings');
+        const [tr2] = await Promise.all([
+          d.page.waitForResponse((r) => r.url().endsWith(`/findings/${finding.id}/task`)),
+          tf.locator('[data-testid=finding-task-submit]').click(),
+        ]);
+        assert.equal(tr2.status(), 201, `finding → task: ${tr2.status()} ${await tr2.text()}`);
+        const task = await tr2.json();
+        assert.equal(task.finding, finding.id, 'the task records its finding');
+        await waitFor(d.page, `${frow}[data-status=task] [data-testid=finding-task-link]`, 5000, 'the finding links its task');
+        await d.page.locator(`${frow} [data-testid=finding-task-link]`).click();
+        await waitFor(d.page, `[data-testid=task-detail][data-task="${task.id}"]`, 10000, 'the link opens the corrective task');
+        noErrors(d, ev);
+      } finally {
+        await env.closePages(d, ev);
+      }
+    });
+
+    test('p4. importing an inject schedule: the columns are mapped by hand, a bad row shows its error and Import stays disabled; the corrected file imports', { timeout: 90000 }, async () => {
+      const P = await prepSetup();
+      const d = await env.open('dir', { allow: [400, 422] });
+      // "Gửi" is not a header the server recognises for the recipients:
+      // the director maps it by hand
+      const BAD = 'Mã,Giờ phát,Tiêu đề,Gửi,Nội dung\n' +
+        'th-21,N 09:15,Cháy lớn tại chợ Bình Minh,cht-qs,Cháy lớn tại khu vực chợ.\n' +
+        'th-22,N 09:45,Mất điện toàn xã,vai-khong-co,Mất điện diện rộng.\n';
+      const GOOD = BAD.replace('vai-khong-co', 'ct-ubnd');
+      const dryRun = (r) => r.url().includes(`/api/exercises/${P.x}/import/msel?dry_run=1`);
+      try {
+        await env.enter(d.page, 'dir', `#/x/${P.x}/prep/import`);
+        await waitFor(d.page, '[data-testid=prep-import]', 10000, 'the director has the import view');
+        const [r1] = await Promise.all([
+          d.page.waitForResponse(dryRun),
+          d.page.locator('[data-testid=import-file]').setInputFiles({ name: 'lich-phat-tinh-huong.csv', mimeType: 'text/csv', buffer: Buffer.from(BAD) }),
+        ]);
+        assert.ok([200, 400].includes(r1.status()), `the first dry run: ${r1.status()} ${await r1.text()}`);
+        // map the recipients' column (and check the dry run runs again)
+        const to = d.page.locator('[data-testid=import-mapping] select[data-field=to]');
+        await waitFor(d.page, '[data-testid=import-mapping] select[data-field=to]', 5000, 'the mapping offers the CSV\'s headers');
+        const [r2] = await Promise.all([d.page.waitForResponse(dryRun), to.selectOption('Gửi')]);
+        assert.equal(r2.status(), 200, `the dry run with the mapping: ${r2.status()} ${await r2.text()}`);
+        assert.equal(JSON.parse(r2.request().postData()).mapping.to, 'Gửi', 'the mapping is sent');
+        await waitFor(d.page, '[data-testid=import-row]', 5000, 'the preview shows the rows');
+        const bad = d.page.locator('[data-testid=import-row][data-row="3"]');
+        assert.notEqual(await bad.getAttribute('data-errors'), '0', 'row 3 has an error');
+        assert.match(await bad.locator('[data-testid=import-row-error]').first().innerText(), /vai-khong-co/, 'the error names the unknown role');
+        assert.equal(await d.page.locator('[data-testid=import-row][data-row="2"]').getAttribute('data-errors'), '0', 'row 2 is fine');
+        assert.ok(await d.page.locator('[data-testid=import-submit]').isDisabled(), 'Import is disabled while a row has an error');
+        await env.screenshot(d.page, 'prep-import-error');
+
+        // the corrected file (same columns: the mapping stays)
+        const [r3] = await Promise.all([
+          d.page.waitForResponse(dryRun),
+          d.page.locator('[data-testid=import-file]').setInputFiles({ name: 'lich-phat-tinh-huong-sua.csv', mimeType: 'text/csv', buffer: Buffer.from(GOOD) }),
+        ]);
+        assert.equal(r3.status(), 200, `the dry run of the corrected file: ${r3.status()} ${await r3.text()}`);
+        await waitFor(d.page, '[data-testid=import-errors][data-value="0"]', 5000, 'no error in the corrected file',
+                      [['[data-testid=import-errors]', ['data-value']]]);
+        assert.ok(await d.page.locator('[data-testid=import-submit]').isEnabled(), 'Import is enabled');
+        const [ir] = await Promise.all([
+          d.page.waitForResponse((r) => r.url().endsWith(`/api/exercises/${P.x}/import/msel`)),
+          d.page.locator('[data-testid=import-submit]').click(),
+        ]);
+        assert.equal(ir.status(), 200, `the import: ${ir.status()} ${await ir.text()}`);
+        await waitFor(d.page, '[data-testid=prep-message]', 5000, 'the result is shown');
+        await env.screenshot(d.page, 'prep-import-done');
+        const injects = await apiOk('dir', 'GET', `/api/exercises/${P.x}/injects`);
+        assert.ok(injects.some((i) => i.id === 'th-22'), 'the imported inject is in the exercise');
+        noErrors(d);
+      } finally {
+        await env.closePages(d);
+      }
+    });
+
+    test('p5. screenshots of the preparation views, the roll-up of a parent and the console of a child sharing its clock; Vietnamese and English, nothing wider than the screen', { timeout: 150000 }, async () => {
+      const P = await prepSetup();
+      // something in every list when this test runs alone
+      if (!(await apiOk('dir', 'GET', `/api/exercises/${P.x}/tasks`)).tasks.length) {
+        await apiOk('dir', 'POST', `/api/exercises/${P.x}/tasks`, {
+          title: 'Chuẩn bị sở chỉ huy tại trụ sở Đảng ủy xã', assignee_person: 'hoang-van-hai', due: 'N-3 08:00' });
+      }
+      if (!(await apiOk('dir', 'GET', `/api/exercises/${P.x}/rehearsals`)).length) {
+        await apiOk('dir', 'POST', `/api/exercises/${P.x}/rehearsals`, { kind: 'khop-tinh-huong' });
+      }
+      const problems = [];
+      const opened = [];
+      const KEY = /\b[a-z]+(?:_[a-z0-9]+)+\b/g;
+      const shoot = async (p, name, ready) => {
+        try { await p.page.locator(ready).first().waitFor({ timeout: 10000 }); } catch (e) { problems.push(`${name}: ${ready} did not appear`); }
+        await waitUntil(async () => (await p.page.locator('[aria-busy=true]').count()) === 0, 5000);
+        await sleep(400);
+        await env.screenshot(p.page, name);
+        const keys = (await text(p.page)).match(KEY);
+        if (keys) problems.push(`${name}: string keys instead of words: ${[...new Set(keys)].join(', ')}`);
+        const [w, vw] = await p.page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+        if (w > vw) problems.push(`${name}: the page is ${w} px wide in a ${vw} px window`);
+      };
+      const english = async (p, name, ready) => {
+        await p.page.locator('[data-testid=lang]').first().click();
+        await shoot(p, name + '-en', ready);
+        await p.page.locator('[data-testid=lang]').first().click();
+      };
+      try {
+        const d = await env.open('dir'); opened.push(d);
+        await env.enter(d.page, 'dir', `#/x/${P.x}/prep/readiness`);
+        await shoot(d, 'prep-readiness', '[data-testid=readiness-body]');
+        await english(d, 'prep-readiness', '[data-testid=readiness-body]');
+        await env.screenshot(d.page, 'prep-readiness-full', { fullPage: true });
+        // the download buttons lead to the spreadsheets and the calendar
+        for (const [id, type] of [['dl-readiness', /spreadsheetml/], ['dl-tasks', /spreadsheetml/],
+          ['dl-plan', /spreadsheetml/], ['dl-ics', /text\/calendar/]]) {
+          const href = await d.page.locator(`[data-testid=${id}]`).getAttribute('href');
+          const [st, ct] = await d.page.evaluate(async (u) => {
+            const r = await fetch(u);
+            await r.arrayBuffer();
+            return [r.status, r.headers.get('content-type') || ''];
+          }, href);
+          assert.equal(st, 200, `${id} ${href}: ${st}`);
+          assert.match(ct, type, `${id} ${href}: ${ct}`);
+        }
+        // printed: A4 landscape, no navigation
+        await d.page.emulateMedia({ media: 'print' });
+        assert.equal(await d.page.locator('.exbar').isVisible(), false, 'no exercise bar in print');
+        assert.equal(await d.page.locator('.subtabs').isVisible(), false, 'no sub-tabs in print');
+        assert.ok(await d.page.locator('.rd-print-head').isVisible(), 'the print header');
+        assert.match(await d.page.locator('.rd-print-head').innerText(), new RegExp(`${P.code}[\\s\\S]*In lúc`), 'the print header names the exercise and the date');
+        await env.screenshot(d.page, 'prep-readiness-print');
+        await d.page.emulateMedia({ media: 'screen' });
+        for (const [view, ready] of [['tasks', '[data-testid=task-row]'], ['docs', '[data-testid=doc-row]'],
+          ['committees', '[data-testid=committee]'], ['rehearsals', '[data-testid=run-row]'], ['import', '[data-testid=prep-import]']]) {
+          await env.goto(d.page, `#/x/${P.x}/prep/${view}`);
+          await shoot(d, 'prep-' + view, ready);
+          if (view === 'tasks' || view === 'committees') await english(d, 'prep-' + view, ready);
+        }
+        await env.goto(d.page, `#/x/${P.x}/prep/committees`);
+        await waitFor(d.page, '[data-testid=committee][data-kind=steering]', 5000, 'the steering committee card');
+        assert.match(await d.page.locator('[data-testid=committee][data-kind=steering]').innerText(), /Hoàng Văn Hải/, 'with its head');
+        assert.match(await d.page.locator('[data-testid=standing-agency]').innerText(), /Ban Chỉ huy quân sự xã Bình Minh/);
+        await env.goto(d.page, `#/x/${P.x}/prep/docs/kh-dien-tap`);
+        await shoot(d, 'prep-doc', '[data-testid=doc-page]');
+
+        // the parent's roll-up; the child: its parent line and the shared clock
+        await env.goto(d.page, `#/x/${P.x}/rollup`);
+        await shoot(d, 'rollup', `[data-testid=rollup-child][data-child="${P.child}"]`);
+        await english(d, 'rollup', '[data-testid=rollup-child]');
+        assert.match(await d.page.locator('[data-testid=rollup-injects]').first().innerText(), /^\d+\/2$/, 'injects released of 2');
+        await env.goto(d.page, `#/x/${P.child}/director`);
+        await shoot(d, 'child-director', '[data-testid=shared-clock]');
+        assert.match(await d.page.locator('[data-testid=parent-line]').innerText(), /Thuộc/, 'the child says what it belongs to');
+        assert.equal(await d.page.locator('[data-testid=parent-link]').getAttribute('href'), `#/x/${P.x}`);
+        assert.ok(await d.page.locator('[data-testid=ctl-start]').isDisabled(), 'the child cannot start its own clock');
+        assert.match(await d.page.locator('[data-testid=shared-clock]').innerText(), /Đồng hồ do cuộc diễn tập cấp trên điều khiển/);
+
+        const pa = await env.open('pa'); opened.push(pa);
+        await env.enter(pa.page, 'pa', `#/x/${P.x}/prep`);
+        await shoot(pa, 'prep-player', '[data-testid=prep-tasks]');
+        await english(pa, 'prep-player', '[data-testid=prep-tasks]');
+        const ob = await env.open('ob'); opened.push(ob);
+        await env.enter(ob.page, 'ob', `#/x/${P.x}/rollup`);
+        await shoot(ob, 'rollup-observer', '[data-testid=rollup-child]');
+        assert.deepEqual(problems, [], 'views not ready or not right:\n' + problems.join('\n'));
         noErrors(...opened);
       } finally {
         await env.closePages(...opened);

@@ -1,6 +1,7 @@
 // The kvpt web front: login, my exercises, and per exercise the screens my
 // assignment allows (overview, director's console, player's workspace,
-// evaluator's console, steering dashboard).  Hash routes, so the server
+// evaluator's console, steering dashboard, preparation, and the roll-up of
+// a multi-level exercise).  Hash routes, so the server
 // serves one page.  The server enforces every right on its own; the UI only
 // hides what would be refused.
 
@@ -14,8 +15,11 @@ import { Director } from './screens/director.js';
 import { Player } from './screens/player.js';
 import { Evaluator } from './screens/evaluator.js';
 import { Dashboard } from './screens/dashboard.js';
+import { Prep } from './screens/prep.js';
+import { Rollup } from './screens/rollup.js';
 
-// Screens of an exercise and who may open them.
+// Screens of an exercise and who may open them (`when`: only for some
+// exercises, e.g. the roll-up only for one with children).
 export const SCREENS = [
   { path: '', key: 'overview', view: Overview,
     who: ['director', 'controller', 'player', 'evaluator', 'observer'] },
@@ -24,6 +28,11 @@ export const SCREENS = [
   { path: 'evaluator', key: 'evaluation', view: Evaluator, who: ['evaluator'] },
   { path: 'dashboard', key: 'dashboard', view: Dashboard,
     who: ['observer', 'director', 'controller', 'evaluator'] },
+  { path: 'prep', key: 'prep', view: Prep,
+    who: ['director', 'controller', 'evaluator', 'observer', 'player'] },
+  { path: 'rollup', key: 'rollup', view: Rollup,
+    who: ['director', 'controller', 'evaluator', 'observer'],
+    when: (ex) => !!(ex.children && ex.children.length) },
 ];
 
 // The screen an assignment lands on.
@@ -37,7 +46,7 @@ function parseRoute() {
   const parts = h.split('/').filter(Boolean);
   if (parts[0] === 'login') return { name: 'login' };
   if (parts[0] === 'x' && /^\d+$/.test(parts[1] || '')) {
-    return { name: 'exercise', x: +parts[1], screen: parts[2] || '' };
+    return { name: 'exercise', x: +parts[1], screen: parts[2] || '', sub: parts.slice(3) };
   }
   return { name: 'list' };
 }
@@ -136,6 +145,24 @@ function ExerciseList({ me }) {
   </main>`;
 }
 
+// Where this exercise belongs: the parent of a multi-level exercise, or
+// the exercise a rehearsal run rehearses.
+function Lineage({ ex }) {
+  const r = ex.rehearsal;
+  const label = r ? (r.kind_label || r.kind || '').replace(/^./, (c) => c.toUpperCase()) : '';
+  return html`
+    ${r && r.of ? html`<div class="lineage rehearsal-banner" role="note" data-testid="rehearsal-banner">
+      <span class="lineage-tag">${t('rehearsal_run')}</span>
+      <strong>${label}${r.round ? ' ' + t('round_n', r.round) : ''} — ${r.of.name}</strong>
+      <a href=${'#/x/' + r.of.id + '/prep/rehearsals'} data-testid="rehearsal-back">${t('rehearsal_back')}</a>
+    </div>` : null}
+    ${ex.parent ? html`<div class="lineage parent-line" data-testid="parent-line">
+      <span>${t('belongs_to')}:</span>
+      <a href=${'#/x/' + ex.parent.id} data-testid="parent-link">${ex.parent.name}</a>
+      <span class="muted">(${ex.parent.code}) · ${t('clock_shared')}</span>
+    </div>` : null}`;
+}
+
 function Forbidden() {
   return html`<main class="page"><div class="forbidden" role="alert" data-testid="forbidden">
     <h1>${t('forbidden')}</h1><p>${t('forbidden_hint')}</p>
@@ -162,10 +189,11 @@ function ExercisePage({ me, route, onLogout }) {
   }
   if (!ex) return html`<${TopBar} me=${me} onLogout=${onLogout} /><main class="page"><${Loading} /></main>`;
   const kind = ex.assignment ? ex.assignment.kind : null;
+  const fits = (s) => kind && s.who.includes(kind) && (!s.when || s.when(ex));
   const screen = SCREENS.find((s) => s.path === route.screen);
-  const allowed = SCREENS.filter((s) => kind && s.who.includes(kind));
+  const allowed = SCREENS.filter(fits);
   const ctx = { x: route.x, ex, me, kind, roles: ex.assignment ? ex.assignment.roles : [],
-                live, reloadExercise: load, receivedAt };
+                live, reloadExercise: load, receivedAt, sub: route.sub || [] };
   return html`
     <${TopBar} me=${me} onLogout=${onLogout}>
       <div class="ex-title"><span class="code">${ex.code}</span> ${ex.name}</div>
@@ -178,7 +206,8 @@ function ExercisePage({ me, route, onLogout }) {
       <${Clocks} clock=${ex.clock} receivedAt=${receivedAt} status=${ex.status} />
       <${Conn} status=${live.status} />
     </div>
-    ${!screen || !kind || !screen.who.includes(kind)
+    <${Lineage} ex=${ex} />
+    ${!screen || !fits(screen)
       ? html`<${Forbidden} />`
       : html`<main class=${'page screen-' + (screen.path || 'overview')}><${screen.view} ...${ctx} /></main>`}`;
 }

@@ -30,6 +30,7 @@ const T = {
     done_cancel: 'Đã hủy tình huống {0}.',
     bad_time: 'Giờ diễn tập viết dạng «N 07:00» hoặc «N+1 09:30».',
     bad_speed: 'Tốc độ là một số từ 0,001 đến 100000.',
+    shared_clock: 'Đồng hồ do cuộc diễn tập cấp trên điều khiển',
     // injects
     injects: 'Tình huống', upcoming: 'Sắp tới', released_list: 'Đã phát',
     cancelled_list: 'Đã hủy', planned: 'Giờ kế hoạch', inject: 'Tình huống',
@@ -76,6 +77,7 @@ const T = {
     done_cancel: 'Inject {0} cancelled.',
     bad_time: 'Write exercise times as "N 07:00" or "N+1 09:30".',
     bad_speed: 'The speed is a number from 0.001 to 100000.',
+    shared_clock: 'The clock is run by the higher-level exercise',
     injects: 'Injects', upcoming: 'Upcoming', released_list: 'Released',
     cancelled_list: 'Cancelled', planned: 'Planned', inject: 'Inject',
     to: 'To', status: 'Status', ops: 'Actions',
@@ -136,7 +138,10 @@ function ControlBar({ x, ex, reloadExercise, nextInject }) {
   const [msg, setMsg] = useMsg();
   const [busy, setBusy] = useState(false);
   const st = ex.status;
-  const started = st === 'running' || st === 'paused';
+  // A child of a multi-level exercise shares its parent's clock: the
+  // server refuses clock operations here (409 shared_clock).
+  const shared = !!ex.parent;
+  const started = (st === 'running' || st === 'paused') && !shared;
   const speed = ex.clock ? ex.clock.speed : 1;
 
   const run = async (op, body, done) => {
@@ -175,35 +180,38 @@ function ControlBar({ x, ex, reloadExercise, nextInject }) {
   const inList = SPEEDS.includes(+speed);
 
   return html`<section class="panel dir-controls" aria-label=${tr(T, 'controls')}>
+    ${shared ? html`<div class="dir-shared" role="note" data-testid="shared-clock">
+      <strong>${tr(T, 'shared_clock')}</strong>
+      <a href=${'#/x/' + ex.parent.id + '/director'}>${ex.parent.name}</a></div>` : null}
     <div class="dir-ctl-row">
       <form class="dir-ctl-group" onSubmit=${onStart}>
         <label>${tr(T, 'start_at')}
           <input class="dir-time" value=${startAt} placeholder=${fmtEx(ex.start ?? (ex.clock && ex.clock.t))}
-                 disabled=${st !== 'ready' || busy} data-testid="ctl-start-at"
+                 disabled=${st !== 'ready' || busy || shared} data-testid="ctl-start-at"
                  onInput=${(e) => setStartAt(e.target.value)} /></label>
         <button type="submit" class="primary" data-testid="ctl-start"
-                disabled=${st !== 'ready' || busy}>▶ ${tr(T, 'start')}</button>
+                disabled=${st !== 'ready' || busy || shared}>▶ ${tr(T, 'start')}</button>
       </form>
       <div class="dir-ctl-group">
-        <button type="button" data-testid="ctl-pause" disabled=${st !== 'running' || busy}
+        <button type="button" data-testid="ctl-pause" disabled=${st !== 'running' || busy || shared}
                 onClick=${() => run('pause', {}, tr(T, 'done_pause'))}>${tr(T, 'pause')}</button>
-        <button type="button" data-testid="ctl-resume" disabled=${st !== 'paused' || busy}
+        <button type="button" data-testid="ctl-resume" disabled=${st !== 'paused' || busy || shared}
                 onClick=${() => run('resume', {}, tr(T, 'done_resume'))}>▶ ${tr(T, 'resume')}</button>
       </div>
       <form class="dir-ctl-group" onSubmit=${(e) => { e.preventDefault(); setSpeed(custom); }}>
         <label>${tr(T, 'speed')}
           <select data-testid="ctl-speed" value=${inList ? String(+speed) : 'custom'}
-                  disabled=${st === 'ended' || busy}
+                  disabled=${st === 'ended' || busy || shared}
                   onChange=${(e) => e.target.value !== 'custom' && setSpeed(e.target.value)}>
             ${SPEEDS.map((s) => html`<option value=${String(s)}>×${s}</option>`)}
             ${inList ? null : html`<option value="custom">×${fmtSpeed(speed)} (${tr(T, 'custom')})</option>`}
           </select></label>
         <label>${tr(T, 'speed_custom')}
           <input class="dir-num" type="number" min="0.001" max="100000" step="any"
-                 value=${custom} data-testid="ctl-speed-custom" disabled=${st === 'ended' || busy}
+                 value=${custom} data-testid="ctl-speed-custom" disabled=${st === 'ended' || busy || shared}
                  onInput=${(e) => setCustom(e.target.value)} /></label>
         <button type="submit" data-testid="ctl-speed-set"
-                disabled=${st === 'ended' || busy || !custom}>${tr(T, 'set')}</button>
+                disabled=${st === 'ended' || busy || shared || !custom}>${tr(T, 'set')}</button>
       </form>
       <form class="dir-ctl-group" onSubmit=${onJump}>
         <label>${tr(T, 'jump')}

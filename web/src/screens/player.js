@@ -299,7 +299,7 @@ function mimeOf(file) {
   return MIME_BY_EXT[ext] || 'application/octet-stream';
 }
 
-async function uploadAll(x, files, onProgress) {
+export async function uploadAll(x, files, onProgress) {
   const ids = [];
   for (const f of files) {
     if (onProgress) onProgress(f.name);
@@ -408,7 +408,8 @@ function RoleSelect({ roles, nm, value, onChange, id }) {
     </select></label>`;
 }
 
-function FilePicker({ files, setFiles, id }) {
+// The file picker and the upload, shared with the preparation screens.
+export function FilePicker({ files, setFiles, id }) {
   const ref = useRef(null);
   return html`<div class="pl-files">
     <span class="pl-files-title">${tr(T, 'attachments')}</span>
