@@ -73,3 +73,95 @@ void kvpt_utf8_sanitize(struct kvpt_buf *out, const char *s, size_t len)
 		len -= ok + 1;
 	}
 }
+
+/* Code points and Vietnamese letters. */
+
+/* The code point at *p (valid UTF-8), advancing *p past it. */
+unsigned kvpt_utf8_next(const unsigned char **p)
+{
+	unsigned cp = **p, extra = 0;
+
+	if (cp >= 0xf0)
+		cp &= 0x07, extra = 3;
+	else if (cp >= 0xe0)
+		cp &= 0x0f, extra = 2;
+	else if (cp >= 0xc0)
+		cp &= 0x1f, extra = 1;
+	(*p)++;
+	for (; extra && (**p & 0xc0) == 0x80; extra--, (*p)++)
+		cp = (cp << 6) | (**p & 0x3f);
+	return cp;
+}
+
+void kvpt_utf8_put(struct kvpt_buf *b, unsigned cp)
+{
+	char s[4];
+
+	if (cp < 0x80) {
+		kvpt_buf_addc(b, (char)cp);
+	} else if (cp < 0x800) {
+		s[0] = (char)(0xc0 | (cp >> 6));
+		s[1] = (char)(0x80 | (cp & 0x3f));
+		kvpt_buf_add(b, s, 2);
+	} else if (cp < 0x10000) {
+		s[0] = (char)(0xe0 | (cp >> 12));
+		s[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		s[2] = (char)(0x80 | (cp & 0x3f));
+		kvpt_buf_add(b, s, 3);
+	} else {
+		s[0] = (char)(0xf0 | (cp >> 18));
+		s[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		s[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		s[3] = (char)(0x80 | (cp & 0x3f));
+		kvpt_buf_add(b, s, 4);
+	}
+}
+
+/* The lower-case form of a Latin letter used in Vietnamese. */
+unsigned kvpt_viet_lower(unsigned cp)
+{
+	if (cp >= 'A' && cp <= 'Z')
+		return cp + 32;
+	if (cp >= 0xc0 && cp <= 0xde && cp != 0xd7)
+		return cp + 0x20;
+	if (cp == 0x102 || cp == 0x110 || cp == 0x128 || cp == 0x168 ||
+	    cp == 0x1a0 || cp == 0x1af)
+		return cp + 1;
+	if (cp >= 0x1ea0 && cp <= 0x1ef9 && !(cp & 1))
+		return cp + 1;
+	return cp;
+}
+
+/* The ASCII letter a lower-case Vietnamese letter is written on, or 0. */
+char kvpt_viet_base(unsigned cp)
+{
+	static const char latin1[] =	/* U+00E0 … U+00FF */
+		"aaaaaaaceeeeiiiidnooooo/ouuuuyty";
+
+	if (cp < 0x80)
+		return (char)cp;
+	if (cp >= 0xe0 && cp <= 0xff)
+		return latin1[cp - 0xe0];
+	switch (cp) {
+	case 0x103: return 'a';
+	case 0x111: return 'd';
+	case 0x129: return 'i';
+	case 0x169: return 'u';
+	case 0x1a1: return 'o';
+	case 0x1b0: return 'u';
+	default: break;
+	}
+	if (cp >= 0x1ea0 && cp <= 0x1eb7)
+		return 'a';
+	if (cp >= 0x1eb8 && cp <= 0x1ec7)
+		return 'e';
+	if (cp >= 0x1ec8 && cp <= 0x1ecb)
+		return 'i';
+	if (cp >= 0x1ecc && cp <= 0x1ee3)
+		return 'o';
+	if (cp >= 0x1ee4 && cp <= 0x1ef1)
+		return 'u';
+	if (cp >= 0x1ef2 && cp <= 0x1ef9)
+		return 'y';
+	return 0;
+}

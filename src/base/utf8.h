@@ -24,4 +24,15 @@ static inline int kvpt_utf8_valid(const char *s, size_t len)
  * U+FFFD, so what is appended is well-formed UTF-8 without NUL. */
 void kvpt_utf8_sanitize(struct kvpt_buf *out, const char *s, size_t len);
 
+/* The code point at *p (valid UTF-8), advancing *p past it. */
+unsigned kvpt_utf8_next(const unsigned char **p);
+/* Append code point cp to b as UTF-8. */
+void kvpt_utf8_put(struct kvpt_buf *b, unsigned cp);
+/* The lower-case form of a Latin letter used in Vietnamese ("Đ" → "đ",
+ * "Ệ" → "ệ"); other code points unchanged. */
+unsigned kvpt_viet_lower(unsigned cp);
+/* The ASCII letter a lower-case Vietnamese letter is written on ("ệ" →
+ * 'e', "đ" → 'd'), ASCII itself for ASCII, or 0. */
+char kvpt_viet_base(unsigned cp);
+
 #endif

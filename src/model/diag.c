@@ -2,6 +2,7 @@
  * diag: recording, sorting and formatting diagnostics.  See diag.h.
  */
 #include "diag.h"
+#include "base/utf8.h"
 #include "base/xalloc.h"
 
 #include <stdarg.h>
@@ -163,44 +164,6 @@ static size_t edit_distance(const char *a, const char *b, size_t limit)
 	return row[lb];
 }
 
-/* The ASCII letter a Vietnamese letter is written on, lower case, or 0. */
-static char viet_base(unsigned cp)
-{
-	static const char latin1[] =	/* U+00C0 … U+00FF */
-		"aaaaaaaceeeeiiiidnooooo/ouuuuyts"
-		"aaaaaaaceeeeiiiidnooooo/ouuuuyty";
-
-	if (cp < 0x80)
-		return (char)(cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp);
-	if (cp >= 0xc0 && cp <= 0xff)
-		return latin1[cp - 0xc0];
-	if (cp == 0x102 || cp == 0x103)
-		return 'a';
-	if (cp == 0x110 || cp == 0x111)
-		return 'd';
-	if (cp == 0x128 || cp == 0x129)
-		return 'i';
-	if (cp == 0x168 || cp == 0x169)
-		return 'u';
-	if (cp == 0x1a0 || cp == 0x1a1)
-		return 'o';
-	if (cp == 0x1af || cp == 0x1b0)
-		return 'u';
-	if (cp >= 0x1ea0 && cp <= 0x1eb7)
-		return 'a';
-	if (cp >= 0x1eb8 && cp <= 0x1ec7)
-		return 'e';
-	if (cp >= 0x1ec8 && cp <= 0x1ecb)
-		return 'i';
-	if (cp >= 0x1ecc && cp <= 0x1ee3)
-		return 'o';
-	if (cp >= 0x1ee4 && cp <= 0x1ef1)
-		return 'u';
-	if (cp >= 0x1ef2 && cp <= 0x1ef9)
-		return 'y';
-	return 0;
-}
-
 /* s without Vietnamese diacritics, in lower case, into out (len ≥ 1):
  * "Đảng ủy" → "dang uy", so a word typed without accents still finds its
  * suggestion.  Letters with no ASCII base are kept as '?'. */
@@ -210,19 +173,8 @@ static void fold(const char *s, char *out, size_t len)
 	size_t k = 0;
 
 	while (*p && k + 1 < len) {
-		unsigned cp = *p, extra = 0;
-		char base;
+		char base = kvpt_viet_base(kvpt_viet_lower(kvpt_utf8_next(&p)));
 
-		if (cp >= 0xf0)
-			cp &= 0x07, extra = 3;
-		else if (cp >= 0xe0)
-			cp &= 0x0f, extra = 2;
-		else if (cp >= 0xc0)
-			cp &= 0x1f, extra = 1;
-		p++;
-		for (; extra && (*p & 0xc0) == 0x80; extra--, p++)
-			cp = (cp << 6) | (*p & 0x3f);
-		base = viet_base(cp);
 		out[k++] = base ? base : '?';
 	}
 	out[k] = '\0';

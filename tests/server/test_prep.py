@@ -1568,6 +1568,169 @@ def step_multilevel(srv):
 # --------------------------------------------------------------------------
 # 6. Restart
 
+def soffice_csv(data, name, tmp):
+    """Convert an XLSX (bytes) with LibreOffice, headless, to one CSV per
+    sheet; returns {sheet name: [rows]}."""
+    import csv
+    import glob
+    import shutil
+    import tempfile
+    if not shutil.which("soffice"):
+        raise RuntimeError("soffice (LibreOffice) is not installed; "
+                           "scripts/install-deps installs it")
+    d = tempfile.mkdtemp(dir=tmp)
+    src = os.path.join(d, name)
+    with open(src, "wb") as f:
+        f.write(data)
+    subprocess.run(["soffice", "--headless", "--norestore",
+                    "-env:UserInstallation=file://%s/lo" % d,
+                    "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,"
+                    "76,1,,0,false,true,true,false,false,-1",
+                    "--outdir", d, src], check=True, timeout=300,
+                   capture_output=True)
+    out = {}
+    stem = name.rsplit(".", 1)[0]
+    for f in glob.glob(os.path.join(d, stem + "-*.csv")):
+        sheet = os.path.basename(f)[len(stem) + 1:-4]
+        with open(f, encoding="utf-8", newline="") as fh:
+            out[sheet] = list(csv.reader(fh))
+    return out
+
+
+def step_imports_exports(srv):
+    # -- MSEL import: permissions, a bad schedule rejected row by row with
+    # nothing written, a dry run, a good import.
+    bad = ("Mã;Thời điểm;Tiêu đề;Nơi nhận;Yêu cầu;Thời hạn\n"
+           "th-m1;N 08:30;Cháy kho xăng dầu;cht-qs;báo cáo;20m\n"
+           "th-m2;N 25:00;Giờ sai;cht-qs;;\n"
+           "th-m3;N 09:00;Vai không có;ca-huyen;;\n"
+           "th-m4;N 10:00;Thời hạn sai;ct-ubnd;báo cáo;mười phút\n")
+    good = ("Mã;Thời điểm;Tiêu đề;Nơi nhận;Yêu cầu;Thời hạn\n"
+            "th-m1;N 08:30;Cháy kho xăng dầu;cht-qs;báo cáo;20m\n"
+            "th-m5;N 14:10;Đoàn xe bị chặn;ct-ubnd;mệnh lệnh;30m\n")
+    url = X("/import/msel")
+    for who in ("ctl", "ev", "ob", "pa"):
+        C.status(c(who).post(url + "?dry_run=1", {"csv": good}), 403,
+                 "%s may not import a schedule" % who)
+    st0, _, plan0 = c("dir").raw("GET", X("/plan"))
+    st, inj0 = c("dir").get(X("/injects"))
+    st, body = c("dir").post(url, {"csv": bad, "file_name": "lich.csv"})
+    C.error((st, body), 422, "import_invalid", "a bad schedule is refused")
+    errs = {r["row"]: r["errors"] for r in (body or {}).get("rows", [])}
+    C.check(errs.get(2) == [] and len(errs.get(3, [])) == 1 and
+            errs[3][0]["column"] == "Thời điểm" and
+            len(errs.get(4, [])) == 1 and errs[4][0]["column"] ==
+            "Nơi nhận" and "ca-huyen" in errs[4][0]["message"] and
+            len(errs.get(5, [])) == 1 and errs[5][0]["column"] ==
+            "Thời hạn" and body.get("errors") == 3 and
+            body.get("committed") is False,
+            "each bad row is named with its column; the good row has none",
+            errs)
+    st1, _, plan1 = c("dir").raw("GET", X("/plan"))
+    st, inj1 = c("dir").get(X("/injects"))
+    C.check(st0 == st1 == 200 and plan0 == plan1 and inj0 == inj1,
+            "after the refused import the plan and injects are unchanged")
+    st, body = c("dir").post(url + "?dry_run=1", {"csv": good})
+    C.check(st == 200 and body.get("errors") == 0 and
+            body.get("committed") is False and
+            [r["id"] for r in body["rows"]] == ["th-m1", "th-m5"] and
+            body["rows"][0]["at"] == "N 08:30" and
+            body["rows"][0]["phase"] == "gd-1" and
+            body["rows"][1]["phase"] == "gd-2",
+            "the dry run previews both rows with their phases", short(body))
+    st2, _, plan2 = c("dir").raw("GET", X("/plan"))
+    C.check(plan2 == plan0, "a dry run writes nothing")
+    st, body = c("dir").post(url, {"csv": good, "file_name": "lich.csv"})
+    C.check(st == 200 and body.get("committed") is True and
+            body.get("injects") == 2 and
+            str(body.get("file", "")).endswith("msel-1.yaml"),
+            "the good schedule is imported", short(body))
+    st, inj = c("dir").get(X("/injects"))
+    ids = {i["id"] for i in inj} if isinstance(inj, list) else set()
+    C.check({"th-m1", "th-m5"} <= ids and len(inj) == len(inj0) + 2,
+            "the injects list has the two new injects", sorted(ids))
+    st, plan = c("dir").get(X("/plan"))
+    C.check(st == 200 and "th-m1" in json.dumps(plan),
+            "the stored plan has them")
+    st, body = c("dir").post(url, {"csv": good})
+    C.check(st == 422 and any("th-m1" in e["message"] for e in
+                              body["rows"][0]["errors"]),
+            "importing the same rows again: duplicate ids, refused",
+            short(body))
+    C.status(c("dir").post(url, {"csv": "khong co gi"}), 400,
+             "a CSV without the needed columns is a 400")
+    # -- Spreadsheets, read back by LibreOffice.
+    import tempfile
+    tmp = tempfile.mkdtemp(prefix="kvpt-prep-xlsx-")
+    for who in ("pa", "pb"):
+        for what in ("plan", "tasks", "readiness"):
+            C.status(c(who).get(X("/export/%s.xlsx" % what)), 403,
+                     "%s may not download %s.xlsx" % (who, what))
+    C.status(c("ob").get(X("/export/plan.xlsx")), 403,
+             "the observer does not get the whole plan")
+    rd = readiness("dir")
+    st, hd, raw = c("dir").raw("GET", X("/export/readiness.xlsx"))
+    C.check(st == 200 and raw[:2] == b"PK" and "spreadsheetml" in
+            (hd.get("Content-Type") or hd.get("content-type") or ""),
+            "readiness.xlsx is a spreadsheet")
+    sheets = soffice_csv(raw, "readiness.xlsx", tmp)
+    C.check(set(sheets) >= {"Tổng hợp", "Văn kiện", "Nhiệm vụ", "Vai tập",
+                            "Phát hiện", "Cảnh báo"},
+            "LibreOffice reads the readiness sheets", sorted(sheets))
+    summary = {r[0]: r[1] for r in sheets.get("Tổng hợp", []) if len(r) > 1}
+    ov = rd["overall"]
+    C.check(summary.get("Văn kiện chưa thông qua") ==
+            str(ov["documents_pending"]) and
+            summary.get("Nhiệm vụ chưa hoàn thành") == str(ov["tasks_open"])
+            and summary.get("Nhiệm vụ quá hạn") == str(ov["tasks_overdue"])
+            and summary.get("Vai tập chưa có người") ==
+            str(ov["roles_unfilled"]),
+            "the sheet's counts equal the board's", (summary, ov))
+    roles = [r for r in sheets.get("Vai tập", []) if "pct-ubnd" in r]
+    C.check(roles and "Phó Chủ tịch UBND xã" in roles[0],
+            "the unfilled role is listed, Vietnamese intact", roles)
+    tl = tasks_of("dir")["tasks"]
+    st, hd, raw = c("dir").raw("GET", X("/export/tasks.xlsx"))
+    sheets = soffice_csv(raw, "tasks.xlsx", tmp)
+    rows = sheets.get("Nhiệm vụ", [])
+    titles = {r[1] for r in rows if len(r) > 1}
+    C.check(st == 200 and all(t["title"] in titles for t in tl) and
+            len([r for r in rows if r and r[0].isdigit()]) == len(tl),
+            "tasks.xlsx has one row per task, titles intact",
+            (len(tl), len(rows)))
+    over = [r for r in rows if r and r[0].isdigit() and r[6] == "TRUE"]
+    C.check(len(over) == sum(1 for t in tl if t["overdue"]),
+            "overdue tasks are marked in the sheet")
+    st, hd, raw = c("dir").raw("GET", X("/export/plan.xlsx"))
+    sheets = soffice_csv(raw, "plan.xlsx", tmp)
+    inj_rows = [r for r in sheets.get("Tình huống", []) if r and
+                r[0] in ("th-m1", "th-m5")]
+    C.check(st == 200 and len(inj_rows) == 2,
+            "plan.xlsx lists the imported injects", sorted(sheets))
+    C.status(c("dir").get(X("/export/nothing.xlsx")), 404,
+             "an unknown export is a 404")
+    # -- The calendar.
+    st, hd, ics = c("dir").raw("GET", X("/calendar.ics"))
+    C.check(st == 200 and ics.startswith(b"BEGIN:VCALENDAR") and
+            b"BEGIN:VEVENT" in ics and "text/calendar" in
+            (hd.get("Content-Type") or hd.get("content-type") or ""),
+            "the director's calendar")
+    st, hd, full = c("pa").raw("GET", X("/calendar.ics"))
+    st2, hd, mine = c("pa").raw("GET", X("/calendar.ics?mine=1"))
+    n_all = ics.count(b"BEGIN:VEVENT")
+    n_inj = ics.count(b"\nUID:th-")
+    n_full, n_mine = full.count(b"BEGIN:VEVENT"), mine.count(b"BEGIN:VEVENT")
+    C.check(st == st2 == 200 and n_inj >= 2 and b"UID:th-m5@" in ics and
+            n_full == n_all - n_inj and
+            b"UID:th-" not in full and n_mine <= n_full,
+            "a player's calendar has the activities but no inject not yet "
+            "released to it; mine=1 is a part of it",
+            (n_all, n_inj, n_full, n_mine))
+
+    st, hd, other = c("dir").raw("GET", X("/calendar.ics", S["other"]))
+    C.status((st, other), 409, "a plan without a date for N: no calendar")
+
+
 def stable(v):
     """v without what moves with the wall clock."""
     if isinstance(v, dict):
@@ -1884,6 +2047,7 @@ def main():
         C.section("rehearsals and findings", step_rehearsals, srv)
         C.section("the readiness board", step_readiness, srv)
         C.section("multi-level exercises", step_multilevel, srv)
+        C.section("imports and exports", step_imports_exports, srv)
         C.section("restart", step_restart, srv)
         C.section("hostile input", step_hostile, srv)
         C.check(srv.alive(), "server still running at the end")
