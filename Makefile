@@ -37,7 +37,8 @@ bench: build
 	@./bench/run $(BUILD)
 
 fuzz-smoke fuzz: deps
-	@./tests/fuzz/run $(FUZZ_TIME)
+	@./tests/fuzz/run $(FUZZ_TIME) plan
+	@./tests/fuzz/run $(FUZZ_TIME) msel
 
 valgrind: build
 	@./scripts/valgrind-samples $(KVPT)

@@ -180,9 +180,7 @@ void api_exercises_create(struct req *r)
 	rec.created_by = r->user->id;
 	rec.created_ms = srv_now_ms();
 	json_decref(bundle);
-	rc = r->srv->store->ops->exercise_insert(r->srv->store, &rec, &err);
-	if (!rc)
-		rc = srv_exercise_open(r->srv, &rec, &x, &err);
+	rc = srv_exercise_add(r->srv, &rec, &x, &err);
 	free((void *)rec.bundle);
 	if (rc) {
 		srv_log(r->srv, "exercise create: %s", err.s);
@@ -191,9 +189,6 @@ void api_exercises_create(struct req *r)
 			    "stored; nothing was created");
 		goto out;
 	}
-	XGROW(r->srv->ex, r->srv->cap_ex, (size_t)r->srv->nex + 1);
-	r->srv->ex[r->srv->nex++] = x;
-	prep_link(r->srv);
 	r->x = x;
 	diags = json_array();
 	diags_json_add(diags, &d, plan->files, plan->nfiles, 0);

@@ -1333,16 +1333,13 @@ void api_rehearsal_create(struct req *r)
 	rec.bundle = x->bundle;
 	rec.created_by = r->user->id;
 	rec.created_ms = srv_now_ms();
-	if (r->srv->store->ops->exercise_insert(r->srv->store, &rec, &err) ||
-	    srv_exercise_open(r->srv, &rec, &run, &err)) {
+	if (srv_exercise_add(r->srv, &rec, &run, &err)) {
 		srv_log(r->srv, "rehearsal: %s", err.s);
 		r->srv->batch_failed = 1;
 		reply_error(r, 503, "unavailable", "the rehearsal could not be "
 			    "stored");
 		goto out;
 	}
-	XGROW(r->srv->ex, r->srv->cap_ex, (size_t)r->srv->nex + 1);
-	r->srv->ex[r->srv->nex++] = run;
 	/* The same people rehearse. */
 	for (i = 0; i < x->nas; i++) {
 		struct kvpt_assignment_rec ar = {

@@ -629,6 +629,21 @@ int srv_exercise_open(struct server *s, const struct kvpt_exercise_rec *r,
 	return 0;
 }
 
+int srv_exercise_add(struct server *s, struct kvpt_exercise_rec *r,
+		     struct exercise **out, struct kvpt_buf *err)
+{
+	int rc = s->store->ops->exercise_insert(s->store, r, err);
+
+	if (!rc)
+		rc = srv_exercise_open(s, r, out, err);
+	if (rc)
+		return rc;
+	XGROW(s->ex, s->cap_ex, (size_t)s->nex + 1);
+	s->ex[s->nex++] = *out;
+	prep_link(s);
+	return 0;
+}
+
 int srv_exercise_replan(struct exercise *x, const char *bundle,
 			struct kvpt_buf *err)
 {

@@ -250,6 +250,10 @@ struct exercise *srv_exercise_by_code(struct server *s, const char *code);
 /* Build an exercise from its stored record (plan bundle, feed). */
 int srv_exercise_open(struct server *s, const struct kvpt_exercise_rec *r,
 		      struct exercise **out, struct kvpt_buf *err);
+/* Store a new exercise (r->id is set) in the open batch, open it and add
+ * it to the server's list, linked to its parent and children. */
+int srv_exercise_add(struct server *s, struct kvpt_exercise_rec *r,
+		     struct exercise **out, struct kvpt_buf *err);
 /* Replace the plan of x, not yet started and with an empty feed, by the
  * one in bundle (which must load without errors); KVPT_ESTATE when x has
  * a feed. */
