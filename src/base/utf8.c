@@ -165,3 +165,26 @@ char kvpt_viet_base(unsigned cp)
 		return 'y';
 	return 0;
 }
+
+unsigned kvpt_viet_upper(unsigned cp)
+{
+	if (cp >= 'a' && cp <= 'z')
+		return cp - 32;
+	if (cp >= 0xe0 && cp <= 0xfe && cp != 0xf7)
+		return cp - 0x20;
+	if (cp == 0x103 || cp == 0x111 || cp == 0x129 || cp == 0x169 ||
+	    cp == 0x1a1 || cp == 0x1b0)
+		return cp - 1;
+	if (cp >= 0x1ea1 && cp <= 0x1ef9 && (cp & 1))
+		return cp - 1;
+	return cp;
+}
+
+void kvpt_viet_upper_str(struct kvpt_buf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	kvpt_buf_adds(out, "");
+	while (p && *p)
+		kvpt_utf8_put(out, kvpt_viet_upper(kvpt_utf8_next(&p)));
+}

@@ -31,6 +31,12 @@ void kvpt_utf8_put(struct kvpt_buf *b, unsigned cp);
 /* The lower-case form of a Latin letter used in Vietnamese ("Đ" → "đ",
  * "Ệ" → "ệ"); other code points unchanged. */
 unsigned kvpt_viet_lower(unsigned cp);
+/* The upper-case form of a Latin letter used in Vietnamese ("đ" → "Đ",
+ * "ệ" → "Ệ"); other code points unchanged. */
+unsigned kvpt_viet_upper(unsigned cp);
+/* Append s (valid UTF-8) in upper case to out: "Ban Chỉ đạo" → "BAN CHỈ
+ * ĐẠO". */
+void kvpt_viet_upper_str(struct kvpt_buf *out, const char *s);
 /* The ASCII letter a lower-case Vietnamese letter is written on ("ệ" →
  * 'e', "đ" → 'd'), ASCII itself for ASCII, or 0. */
 char kvpt_viet_base(unsigned cp);

@@ -47,10 +47,11 @@ KVPT_CMD(replay);
 KVPT_CMD(serve);
 KVPT_CMD(user);
 KVPT_CMD(import_msel);
+KVPT_CMD(evaluate);
 
 extern const char kvpt_usage_check[], kvpt_usage_show[],
 	kvpt_usage_timeline[], kvpt_usage_export[], kvpt_usage_simulate[],
 	kvpt_usage_gen[], kvpt_usage_replay[], kvpt_usage_serve[],
-	kvpt_usage_user[], kvpt_usage_import_msel[];
+	kvpt_usage_user[], kvpt_usage_import_msel[], kvpt_usage_evaluate[];
 
 #endif

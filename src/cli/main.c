@@ -36,6 +36,8 @@ static const struct kvpt_cmd commands[] = {
 	  "players; --runs K for Monte-Carlo", kvpt_usage_simulate },
 	{ "replay", kvpt_cmd_replay, "rebuild the state of an exercise from "
 	  "its event log", kvpt_usage_replay },
+	{ "evaluate", kvpt_cmd_evaluate, "measure an exercise from its event "
+	  "log: responses, states, proposed verdicts", kvpt_usage_evaluate },
 	{ "serve", kvpt_cmd_serve, "run the exercise server (JSON API, live "
 	  "updates)", kvpt_usage_serve },
 	{ "user", kvpt_cmd_user, "manage the server's users", kvpt_usage_user },

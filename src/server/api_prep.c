@@ -13,6 +13,7 @@
 
 #include "base/diff.h"
 #include "report/diff_json.h"
+#include "report/pdf.h"
 #include "report/plan_book.h"
 #include "report/xlsx.h"
 #include "base/utf8.h"
@@ -403,6 +404,10 @@ static json_t *task_out(struct server *s, const struct exercise *x,
 			    assignee_out(x, json_object_get(t, "assignee")));
 	json_object_set_new(o, "created_by",
 			    user_ref(s, jint(t, "created_by")));
+	if (!json_object_get(o, "corrective"))	/* written before actions were */
+		json_object_set_new(o, "corrective", json_false());
+	if (!json_object_get(o, "lesson"))
+		json_object_set_new(o, "lesson", json_null());
 	json_object_set_new(o, "overdue", json_boolean(task_overdue(t, now)));
 	json_object_set_new(o, "blocked", json_boolean(task_blocked(x, t)));
 	json_object_set_new(o, "attachments",
@@ -444,6 +449,53 @@ static json_t **tasks_sorted(const struct exercise *x, size_t *n)
 	return v;
 }
 
+/* Whether exercise e comes before x in the same locality (the corrective
+ * actions e leaves open are carried into x). */
+static int earlier_of_locality(const struct exercise *e,
+			       const struct exercise *x)
+{
+	const char *a = e->plan->ex.locality, *b = x->plan->ex.locality;
+
+	return e != x && !e->base && e->id < x->id && a && b && !strcmp(a, b);
+}
+
+/* Append to out the open corrective actions of earlier exercises of x's
+ * locality, marked with where they come from. */
+static void tasks_carried(struct req *r, const struct exercise *x,
+			  json_t *out, int64_t now)
+{
+	int k;
+
+	for (k = 0; k < r->srv->nex; k++) {
+		const struct exercise *e = r->srv->ex[k];
+		json_t **v;
+		size_t n, i;
+
+		if (!earlier_of_locality(e, x))
+			continue;
+		v = tasks_sorted(e, &n);
+		for (i = 0; i < n; i++) {
+			json_t *o;
+
+			if (!json_is_true(json_object_get(v[i],
+							  "corrective")) ||
+			    task_closed(v[i]))
+				continue;
+			/* seen as the earlier exercise would show it */
+			if (!sees_all(r->as) &&
+			    !task_is_players(e, srv_assignment(
+				(struct exercise *)e, r->user->id), v[i]))
+				continue;
+			o = task_out(r->srv, e, v[i], now);
+			json_object_set_new(o, "carried_from", json_pack(
+				"{s:I,s:s,s:s}", "id", (json_int_t)e->id,
+				"code", e->code, "name", e->name));
+			json_array_append_new(out, o);
+		}
+		free(v);
+	}
+}
+
 void api_tasks_list(struct req *r)
 {
 	struct exercise *x = home_of(r->x);
@@ -463,6 +515,8 @@ void api_tasks_list(struct req *r)
 		json_array_append_new(out, task_out(r->srv, x, v[i], now));
 	}
 	free(v);
+	if (!only_mine)
+		tasks_carried(r, x, out, now);
 	reply_json(r, 200, json_pack("{s:I,s:o}", "now_ms", (json_int_t)now,
 				     "tasks", out));
 }
@@ -563,6 +617,8 @@ static const struct field task_fields_table[] = {
 	{ "depends_on", F_INTS, 0, 100 },
 	{ "attachments", F_INTS, 0, 20 },
 	{ "status", F_STR, 0, 16 },
+	{ "corrective", F_BOOL, 0, 0 },
+	{ "lesson", F_INT, 0, 0 },
 	{ NULL, 0, 0, 0 },
 };
 
@@ -588,10 +644,21 @@ static json_t *task_make(struct req *r, struct exercise *x, json_t *body,
 		reply_error(r, 400, "bad_request", "a new task is open");
 		goto fail;
 	}
+	if (json_object_get(body, "lesson") &&
+	    !by_int(x->lessons, jint(body, "lesson"))) {
+		reply_error(r, 400, "bad_request", "no lesson %lld",
+			    (long long)jint(body, "lesson"));
+		goto fail;
+	}
 	if (task_fields(r, x, body, t, 0) || !atts_ok(r, x, body))
 		goto fail;
 	if (req_write(r))
 		goto fail;
+	json_object_set_new(t, "corrective", json_boolean(
+		json_is_true(json_object_get(body, "corrective")) ||
+		json_object_get(body, "lesson") || finding));
+	json_object_set_new(t, "lesson", json_object_get(body, "lesson") ?
+			    json_integer(jint(body, "lesson")) : json_null());
 	json_object_set_new(t, "id", json_integer(id));
 	json_object_set_new(t, "title", json_string(title));
 	json_object_set_new(t, "description",
@@ -689,6 +756,11 @@ void api_task_patch(struct req *r)
 			goto out;
 		}
 	}
+	if (json_object_get(body, "lesson")) {
+		reply_error(r, 400, "bad_request", "a task's lesson is set "
+			    "when it is made");
+		goto out;
+	}
 	if (json_object_get(body, "title") && !*jstr(body, "title")) {
 		reply_error(r, 400, "bad_request", "a task needs a title");
 		goto out;
@@ -713,6 +785,9 @@ void api_task_patch(struct req *r)
 				json_object_get(body, "description"));
 	if (json_object_get(body, "attachments"))
 		json_object_set_new(next, "attachments", atts_copy(body));
+	if (json_object_get(body, "corrective"))
+		json_object_set(next, "corrective",
+				json_object_get(body, "corrective"));
 	json_object_set_new(next, "updated_ms", json_integer(srv_now_ms()));
 	set_int(x->tasks, jint(t, "id"), next);
 	put_record_int(r, x, "task", jint(next, "id"), next);
@@ -1998,6 +2073,12 @@ static int load_cb(void *arg, const struct kvpt_record_rec *rec)
 		json_object_set_new(x->tasks, rec->id, v);
 	} else if (!strcmp(rec->kind, "doc")) {
 		json_object_set_new(x->docs, rec->id, v);
+	} else if (!strcmp(rec->kind, "lesson")) {
+		if (id >= x->next_lesson)
+			x->next_lesson = id + 1;
+		json_object_set_new(x->lessons, rec->id, v);
+	} else if (!strcmp(rec->kind, "verdict")) {
+		json_object_set_new(x->verdicts, rec->id, v);
 	} else if (!strcmp(rec->kind, "finding")) {
 		if (id >= x->next_finding)
 			x->next_finding = id + 1;
@@ -2017,7 +2098,8 @@ static int load_cb(void *arg, const struct kvpt_record_rec *rec)
 int prep_load(struct server *s, struct kvpt_buf *err)
 {
 	static const char *const kinds[] = {
-		"task", "doc", "finding", "rehearsal", NULL,
+		"task", "doc", "finding", "rehearsal", "lesson", "verdict",
+		NULL,
 	};
 	int k, rc = 0;
 
@@ -2075,6 +2157,9 @@ void prep_release(struct exercise *x)
 	json_decref(x->rehearsals);
 	json_decref(x->warnings);
 	json_decref(x->rehearsal);
+	json_decref(x->lessons);
+	json_decref(x->verdicts);
+	x->lessons = x->verdicts = NULL;
 	x->tasks = x->docs = x->findings = x->rehearsals = NULL;
 	x->warnings = x->rehearsal = NULL;
 }
@@ -2146,31 +2231,34 @@ void api_calendar(struct req *r)
 
 /* Spreadsheets: described on the loop, rendered on a worker. */
 
-struct xlsx_job {
+struct render_job {
 	struct req_later later;
-	json_t *book;
+	json_t *doc;
+	enum render_kind kind;
 	char name[96];
 	struct kvpt_buf out, err;
 	int rc;
 };
 
-static void xlsx_work(void *arg)
+static void render_work(void *arg)
 {
-	struct xlsx_job *j = arg;
+	struct render_job *j = arg;
 
-	j->rc = kvpt_xlsx_render(j->book, &j->out, &j->err);
+	j->rc = j->kind == RENDER_PDF ?
+		kvpt_pdf_render(j->doc, &j->out, &j->err) :
+		kvpt_xlsx_render(j->doc, &j->out, &j->err);
 }
 
-static void xlsx_done(struct server *s, void *arg)
+static void render_done(struct server *s, void *arg)
 {
-	struct xlsx_job *j = arg;
+	struct render_job *j = arg;
 	struct req r;
 
 	if (req_later_resume(&j->later, &r)) {
 		if (j->rc) {
-			srv_log(s, "xlsx: %s", j->err.s);
-			reply_error(&r, 500, "internal", "the spreadsheet could "
-				    "not be made");
+			srv_log(s, "%s: %s", j->name, j->err.s);
+			reply_error(&r, 500, "internal", "the report could not "
+				    "be made");
 		} else {
 			char disp[160];
 
@@ -2179,16 +2267,32 @@ static void xlsx_done(struct server *s, void *arg)
 			evhttp_add_header(evhttp_request_get_output_headers(
 						  r.ev), "Content-Disposition",
 					  disp);
-			reply_raw(&r, 200, "application/vnd.openxmlformats-"
+			reply_raw(&r, 200, j->kind == RENDER_PDF ?
+				  "application/pdf" :
+				  "application/vnd.openxmlformats-"
 				  "officedocument.spreadsheetml.sheet",
 				  j->out.s, j->out.len);
 		}
 		req_finish(&r);
 	}
-	json_decref(j->book);
+	json_decref(j->doc);
 	kvpt_buf_release(&j->out);
 	kvpt_buf_release(&j->err);
 	free(j);
+}
+
+void srv_render(struct req *r, json_t *doc, enum render_kind kind,
+		const char *name)
+{
+	struct render_job *j = xcalloc(1, sizeof(*j));
+
+	j->doc = doc;
+	j->kind = kind;
+	snprintf(j->name, sizeof(j->name), "%s", name);
+	kvpt_buf_init(&j->out);
+	kvpt_buf_init(&j->err);
+	req_later_init(&j->later, r);
+	srv_job(r->srv, render_work, render_done, j);
 }
 
 static json_t *column(const char *title, const char *type, int width,
@@ -2423,7 +2527,6 @@ void api_export(struct req *r)
 {
 	struct exercise *x = home_of(r->x);
 	const char *what = r->seg[3];
-	struct xlsx_job *j;
 	json_t *book;
 
 	if (!strcmp(what, "plan.xlsx")) {
@@ -2448,13 +2551,7 @@ void api_export(struct req *r)
 			    "tasks.xlsx and readiness.xlsx");
 		return;
 	}
-	j = xcalloc(1, sizeof(*j));
-	j->book = book;
-	snprintf(j->name, sizeof(j->name), "%s", what);
-	kvpt_buf_init(&j->out);
-	kvpt_buf_init(&j->err);
-	req_later_init(&j->later, r);
-	srv_job(r->srv, xlsx_work, xlsx_done, j);
+	srv_render(r, book, RENDER_XLSX, what);
 }
 
 /* Importing an inject schedule (MSEL) from CSV. */

@@ -605,6 +605,15 @@ static const struct route routes[] = {
 	{ GET, "exercises/*/calendar.ics", W_AS, api_calendar },
 	{ GET, "exercises/*/export/*", W_AS, api_export },
 	{ POST, "exercises/*/import/msel", W_AS, api_import_msel },
+	{ GET, "exercises/*/evaluation", W_AS, api_evaluation },
+	{ POST, "exercises/*/verdicts", W_AS, api_verdict_post },
+	{ GET, "exercises/*/lessons", W_AS, api_lessons_list },
+	{ POST, "exercises/*/lessons", W_AS, api_lesson_post },
+	{ PATCH, "exercises/*/lessons/*", W_AS, api_lesson_patch },
+	{ GET, "exercises/*/aar", W_AS, api_aar },
+	{ GET, "exercises/*/aar.pdf", W_AS, api_aar },
+	{ GET, "exercises/*/aar.xlsx", W_AS, api_aar },
+	{ GET, "exercises/*/replay", W_AS, api_replay },
 	{ 0, NULL, W_ANY, NULL },
 };
 

@@ -596,7 +596,10 @@ int srv_exercise_open(struct server *s, const struct kvpt_exercise_rec *r,
 	x->docs = json_object();
 	x->findings = json_object();
 	x->rehearsals = json_object();
+	x->lessons = json_object();
+	x->verdicts = json_object();
 	x->next_task = x->next_finding = x->next_comment = 1;
+	x->next_lesson = 1;
 	x->doc_issued = xmalloc(sizeof(kvpt_time) *
 				((size_t)x->plan->ndocuments + 1));
 	for (k = 0; k < x->plan->ndocuments; k++)

@@ -150,6 +150,10 @@ struct exercise {
 	json_t *findings;	/* findings of this exercise's rehearsals */
 	json_t *rehearsals;	/* run exercise id → the rehearsal */
 	int64_t next_task, next_finding, next_comment;
+	/* Evaluation (api_eval.c). */
+	json_t *lessons;	/* lesson id → lesson */
+	json_t *verdicts;	/* body id, or "" overall → verdict */
+	int64_t next_lesson;
 	json_t *warnings;	/* the checker's warnings (Diagnostics) */
 	struct exercise *base;	/* a rehearsal run: the exercise it runs */
 	json_t *rehearsal;	/* a run: its record in base->rehearsals */
@@ -353,6 +357,11 @@ struct req_later {
 };
 void req_later_init(struct req_later *l, struct req *r);
 int req_later_resume(struct req_later *l, struct req *r);
+/* Answer r with the report doc (stolen) rendered on a worker thread as a
+ * file download called name (api_prep.c). */
+enum render_kind { RENDER_XLSX, RENDER_PDF };
+void srv_render(struct req *r, json_t *doc, enum render_kind kind,
+		const char *name);
 /* Record the change for the audit trail (detail may be NULL; stolen). */
 void req_audit(struct req *r, const char *action, json_t *detail);
 /* Open the batch for a change; on failure answers 503 and returns -1. */
@@ -458,6 +467,15 @@ void api_rollup(struct req *r);
 void api_import_msel(struct req *r);
 void api_export(struct req *r);
 void api_calendar(struct req *r);
+
+/* api_eval.c: measures, verdicts, lessons, the report, replay */
+void api_evaluation(struct req *r);
+void api_verdict_post(struct req *r);
+void api_lessons_list(struct req *r);
+void api_lesson_post(struct req *r);
+void api_lesson_patch(struct req *r);
+void api_aar(struct req *r);
+void api_replay(struct req *r);
 
 /* Whether a user with assignment a may see plan activity (inject) i. */
 int inject_visible(const struct exercise *x, const struct user *u,

@@ -1,7 +1,8 @@
 // The kvpt web front: login, my exercises, and per exercise the screens my
 // assignment allows (overview, director's console, player's workspace,
-// evaluator's console, steering dashboard, preparation, and the roll-up of
-// a multi-level exercise).  Hash routes, so the server
+// evaluator's console, steering dashboard, preparation, the roll-up of
+// a multi-level exercise, the evaluation and after-action review, and the
+// replay).  Hash routes, so the server
 // serves one page.  The server enforces every right on its own; the UI only
 // hides what would be refused.
 
@@ -17,6 +18,8 @@ import { Evaluator } from './screens/evaluator.js';
 import { Dashboard } from './screens/dashboard.js';
 import { Prep } from './screens/prep.js';
 import { Rollup } from './screens/rollup.js';
+import { Aar } from './screens/aar.js';
+import { Replay } from './screens/replay.js';
 
 // Screens of an exercise and who may open them (`when`: only for some
 // exercises, e.g. the roll-up only for one with children).
@@ -33,6 +36,10 @@ export const SCREENS = [
   { path: 'rollup', key: 'rollup', view: Rollup,
     who: ['director', 'controller', 'evaluator', 'observer'],
     when: (ex) => !!(ex.children && ex.children.length) },
+  { path: 'aar', key: 'aar', view: Aar,
+    who: ['director', 'controller', 'evaluator', 'observer'] },
+  { path: 'replay', key: 'replay', view: Replay,
+    who: ['director', 'controller', 'evaluator', 'observer'] },
 ];
 
 // The screen an assignment lands on.

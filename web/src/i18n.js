@@ -55,7 +55,7 @@ export const common = {
     // screens
     overview: 'Tổng quan', console: 'Bàn đạo diễn', workspace: 'Bàn làm việc vai tập',
     evaluation: 'Bàn đánh giá', dashboard: 'Bảng theo dõi BCĐ',
-    prep: 'Chuẩn bị', rollup: 'Tổng hợp',
+    prep: 'Chuẩn bị', rollup: 'Tổng hợp', aar: 'Đánh giá', replay: 'Xem lại',
     // multi-level exercises and rehearsal runs
     belongs_to: 'Thuộc', clock_shared: 'đồng hồ do cuộc diễn tập cấp trên điều khiển',
     rehearsal_run: 'Luyện tập', round_n: 'lần {0}', rehearsal_back: 'Về cuộc diễn tập chính',
@@ -86,7 +86,7 @@ export const common = {
     evaluator: 'Evaluator', observer: 'Observer (steering)', admin: 'Administrator',
     overview: 'Overview', console: "Director's console", workspace: "Player's workspace",
     evaluation: "Evaluator's console", dashboard: 'Steering dashboard',
-    prep: 'Preparation', rollup: 'Roll-up',
+    prep: 'Preparation', rollup: 'Roll-up', aar: 'After-action review', replay: 'Replay',
     belongs_to: 'Part of', clock_shared: 'the clock is run by the higher-level exercise',
     rehearsal_run: 'Rehearsal', round_n: 'round {0}', rehearsal_back: 'Back to the exercise',
     ready: 'Ready', running: 'Running', paused: 'Paused', ended: 'Ended',

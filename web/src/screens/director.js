@@ -534,7 +534,7 @@ function Feed({ ex, live, injects, exps, acts, docs }) {
 
 // ---------------------------------------------------------------- state board
 
-function StateBoard({ ex, state, error }) {
+export function StateBoard({ ex, state, error }) {
   const n = useMemo(() => names(ex), [ex]);
   return html`<${Panel} class="dir-states" title=${tr(T, 'states')}>
     <${ErrorBox} error=${error} />

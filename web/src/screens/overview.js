@@ -153,10 +153,10 @@ const esc = (str) => String(str ?? '').replace(/[&<>"']/g,
   (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 const short = (str, n) => (str.length > n ? str.slice(0, n - 1).trimEnd() + '…' : str);
 
-function dayName(day) { return day === 0 ? 'N' : day > 0 ? `N+${day}` : `N${day}`; }
+export function dayName(day) { return day === 0 ? 'N' : day > 0 ? `N+${day}` : `N${day}`; }
 
 // Exercise time ↔ calendar: t = 0 is 00:00 of n_date in the exercise's zone.
-function timeMap(ex) {
+export function timeMap(ex) {
   const nd = /^\d{4}-\d{2}-\d{2}$/.test(ex.n_date || '') ? ex.n_date : null;
   const day0 = Date.parse((nd || '2000-01-01') + 'T00:00:00Z');
   const base = day0 - (ex.tz_offset_min || 0) * 60000;
