@@ -12,6 +12,8 @@
 #include "model/extime.h"
 #include "report/aar.h"
 #include "report/measures.h"
+#include "report/aar_pdf.h"
+#include "report/pdf.h"
 #include "report/xlsx.h"
 
 #include <errno.h>
@@ -19,10 +21,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 const char kvpt_usage_evaluate[] =
-	"usage: kvpt evaluate PLAN LOG [--format text|json|xlsx] [-o FILE]\n"
+	"usage: kvpt evaluate PLAN LOG [--format text|json|xlsx|pdf] [-o FILE]\n"
 	"                     [--until TIME]\n"
 	"\n"
 	"Measures an exercise from its event log (docs/evaluation.md), e.g. the\n"
@@ -34,8 +37,10 @@ const char kvpt_usage_evaluate[] =
 	"body and overall on the plan's scale, with its reason.\n"
 	"\n"
 	"  --format F      text (the default, in Vietnamese), json (the measures,\n"
-	"                  docs/evaluation.md) or xlsx (the after-action\n"
-	"                  workbook; needs -o, '-o -' writes to a pipe)\n"
+	"                  docs/evaluation.md), xlsx (the after-action\n"
+	"                  workbook) or pdf (the after-action report with\n"
+	"                  the proposed verdicts); xlsx and pdf need -o,\n"
+	"                  '-o -' writes to a pipe\n"
 	"  -o, --output F  write to file F instead of standard output\n"
 	"  --until TIME    only the events up to exercise time TIME\n"
 	"                  ('N+1 07:30', or an ISO date-time)\n"
@@ -500,17 +505,30 @@ static void text_report(struct kvpt_buf *b, const json_t *m)
 	text_activities(b, m);
 }
 
-/* The after-action workbook of the measures, to path or (NULL) stdout. */
-static int write_xlsx(const json_t *m, int tz_offset_min, const char *path)
+/* The after-action workbook (pdf 0) or report (pdf 1) of the measures,
+ * to path or (NULL) stdout. */
+static int write_report(const json_t *m, const struct kvpt_plan *plan,
+			int pdf, const char *path)
 {
 	struct kvpt_buf out = KVPT_BUF_INIT, err = KVPT_BUF_INIT;
-	json_t *book = kvpt_aar_book(m, NULL, NULL, NULL, NULL, tz_offset_min);
+	json_t *book, *aar;
 	int rc = KVPT_EXIT_OK;
 
-	if (path ? kvpt_xlsx_write(book, path, &err) :
-	    kvpt_xlsx_render(book, &out, &err)) {
-		fprintf(stderr, "kvpt evaluate: cannot write the workbook: "
-			"%s\n", err.s ? err.s : "?");
+	if (pdf) {
+		aar = json_pack("{s:O,s:I}", "measures", m, "generated_ms",
+				(json_int_t)time(NULL) * 1000);
+		book = kvpt_aar_pdf_doc(aar, plan);
+		json_decref(aar);
+	} else {
+		book = kvpt_aar_book(m, NULL, NULL, NULL, NULL,
+				     plan->ex.tz_offset_min);
+	}
+	if (pdf ? (path ? kvpt_pdf_write(book, path, &err) :
+		   kvpt_pdf_render(book, &out, &err)) :
+	    (path ? kvpt_xlsx_write(book, path, &err) :
+	     kvpt_xlsx_render(book, &out, &err))) {
+		fprintf(stderr, "kvpt evaluate: cannot write the %s: %s\n",
+			pdf ? "report" : "workbook", err.s ? err.s : "?");
 		rc = KVPT_EXIT_USAGE;
 	} else if (!path && write_out(NULL, out.s ? out.s : "", out.len)) {
 		rc = KVPT_EXIT_USAGE;
@@ -532,7 +550,7 @@ KVPT_CMD(evaluate)
 	json_t *m = NULL;
 	char *log = NULL;
 	size_t len;
-	int opts_done = 0, rc, i;
+	int opts_done = 0, rc, i, binary;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -568,19 +586,22 @@ KVPT_CMD(evaluate)
 		}
 	}
 	if (strcmp(format, "text") && strcmp(format, "json") &&
-	    strcmp(format, "xlsx"))
+	    strcmp(format, "xlsx") && strcmp(format, "pdf"))
 		return kvpt_cli_usage_error(self, "unknown format '%s' (text, "
-					    "json or xlsx)", format);
+					    "json, xlsx or pdf)", format);
+	binary = !strcmp(format, "xlsx") || !strcmp(format, "pdf");
 	if (!plan_path || !log_path)
 		return kvpt_cli_usage_error(self, "give a plan and its log");
-	if (!strcmp(format, "xlsx") && !output)
-		return kvpt_cli_usage_error(self, "--format xlsx needs -o FILE "
-					    "(or -o - for standard output)");
+	if (binary && !output)
+		return kvpt_cli_usage_error(self, "--format %s needs -o FILE "
+					    "(or -o - for standard output)",
+					    format);
 	if (output && (!*output || !strcmp(output, "-")))
 		output = NULL;
-	if (!strcmp(format, "xlsx") && !output && isatty(STDOUT_FILENO))
-		return kvpt_cli_usage_error(self, "refusing to write a workbook "
-			"to a terminal; give -o FILE or redirect the output");
+	if (binary && !output && isatty(STDOUT_FILENO))
+		return kvpt_cli_usage_error(self, "refusing to write a %s "
+			"to a terminal; give -o FILE or redirect the output",
+			format);
 
 	plan = kvpt_cli_load_plan(plan_path, 0, &rc);
 	if (!plan)
@@ -609,8 +630,8 @@ KVPT_CMD(evaluate)
 		goto out_log;
 	}
 	rc = KVPT_EXIT_OK;
-	if (!strcmp(format, "xlsx")) {
-		rc = write_xlsx(m, plan->ex.tz_offset_min, output);
+	if (binary) {
+		rc = write_report(m, plan, !strcmp(format, "pdf"), output);
 	} else {
 		if (!strcmp(format, "json")) {
 			char *s = json_dumps(m, JSON_INDENT(1) |

@@ -300,6 +300,28 @@ static void course(json_t *blocks, const json_t *m,
 	}
 }
 
+/* The verdicts of aar, or (none given) those the measures propose. */
+static json_t *verdicts_of(const json_t *aar)
+{
+	const json_t *m = json_object_get(aar, "measures"), *b;
+	json_t *out;
+	size_t i;
+
+	if (json_is_array(json_object_get(aar, "verdicts")))
+		return json_incref(json_object_get(aar, "verdicts"));
+	out = json_array();
+	json_array_append_new(out, json_pack(
+		"{s:n,s:O,s:n}", "body", "proposed",
+		json_object_get(json_object_get(m, "overall"), "verdict"),
+		"confirmed"));
+	json_array_foreach(json_object_get(m, "bodies"), i, b)
+		json_array_append_new(out, json_pack(
+			"{s:O,s:O,s:O,s:n}", "body", json_object_get(b, "id"),
+			"body_name", json_object_get(b, "name"), "proposed",
+			json_object_get(b, "verdict"), "confirmed"));
+	return out;
+}
+
 static void assessment(json_t *blocks, const json_t *aar)
 {
 	static const char *const vt[] = {
@@ -313,9 +335,11 @@ static void assessment(json_t *blocks, const json_t *aar)
 	json_t *t, *v, *o;
 	size_t i;
 
+	json_t *vs = verdicts_of(aar);
+
 	section(blocks, "Đánh giá, nhận xét");
 	t = table(blocks, "Kết quả đánh giá", vt, vw, 4);
-	json_array_foreach(json_object_get(aar, "verdicts"), i, v) {
+	json_array_foreach(vs, i, v) {
 		const json_t *p = json_object_get(v, "proposed");
 		const json_t *c = json_object_get(v, "confirmed");
 
@@ -330,6 +354,7 @@ static void assessment(json_t *blocks, const json_t *aar)
 		    json_object_get(v, "body") == NULL ||
 		    json_is_null(json_object_get(v, "body")) ? "bold" : NULL);
 	}
+	json_decref(vs);
 	if (!json_array_size(json_object_get(aar, "observations")))
 		return;
 	t = table(blocks, "Ý kiến quan sát của tổ đánh giá", ot, ow, 5);
