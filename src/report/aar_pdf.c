@@ -131,8 +131,8 @@ static void expectations(json_t *blocks, const json_t *m)
 		"Cơ quan, đơn vị", "Yêu cầu", "Đúng hạn", "Muộn", "Bỏ lỡ",
 		"Tỷ lệ", "Thời gian phản ứng (trung vị)",
 	};
-	static const double widths[] = { 0.30, 0.09, 0.09, 0.08, 0.08, 0.1,
-					 0.26 };
+	static const double widths[] = { 0.25, 0.09, 0.1, 0.1, 0.1, 0.09,
+					 0.27 };
 	json_t *t, *b, *inj, *x, *items = json_array();
 	size_t i, k;
 	char share[16];
@@ -487,9 +487,23 @@ json_t *kvpt_aar_pdf_doc(const json_t *aar, const struct kvpt_plan *plan)
 	header = json_pack("{s:s,s:s,s:s,s:s}", "superior", sup.s, "issuer",
 			   iss.s, "number", "     /BC-BTC", "date_text",
 			   date.s);
-	if (plan->ex.locality)
-		json_object_set_new(header, "place",
-				    json_string(plan->ex.locality));
+	if (plan->ex.locality) {
+		/* "tỉnh Thái Bình, ngày …" is written "Thái Bình, ngày …" */
+		static const char *const kinds[] = {
+			"tỉnh ", "thành phố ", "huyện ", "quận ", "thị xã ",
+			"xã ", "phường ", "thị trấn ", NULL,
+		};
+		const char *place = plan->ex.locality;
+		int k;
+
+		for (k = 0; kinds[k]; k++)
+			if (!strncmp(place, kinds[k], strlen(kinds[k])) &&
+			    place[strlen(kinds[k])]) {
+				place += strlen(kinds[k]);
+				break;
+			}
+		json_object_set_new(header, "place", json_string(place));
+	}
 	if (plan->ex.classification != KVPT_CLASS_NONE) {
 		struct kvpt_buf c = KVPT_BUF_INIT;
 

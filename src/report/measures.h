@@ -76,7 +76,7 @@
  * until: KVPT_TIME_NONE for the whole log, else only the events with
  * t ≤ until count (the state of the exercise at that moment).  scores:
  * NULL, or plan->nbodies observation scores on the scale index (0 = best;
- * a negative value means "no score for this body").
+ * a negative value or NaN means "no score for this body").
  *
  * On success returns 0 and sets *out to a new JSON object the caller owns
  * (json_decref).  The same plan, log, until and scores always give the

@@ -33,7 +33,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CODE, ROLE_A, ROLE_B, SHOTS, X, requirements, setup } from './harness.mjs';
+import { CODE, FIXTURE, ROLE_A, ROLE_B, SHOTS, X, requirements, setup } from './harness.mjs';
 
 const KVPT = process.argv[2];
 const TH03_TEXT = 'đổ bộ đường không xuống cánh đồng Bãi Lở';
@@ -194,6 +194,85 @@ async function reopenView(page, x, view) {
   await page.locator(`[data-testid=prep-tab-${view}]`).click();
   await page.locator(`[data-testid=prep][data-view=${view}]`).waitFor();
   if (view === 'readiness') await page.locator('[data-testid=readiness-overall]').waitFor();
+}
+
+// ------------------------------------------------------- evaluation helpers
+
+// The evaluation tests (q1–q5) use two exercises of their own, uploaded by
+// the administrator: the fixture with day N three days ago, under another
+// code and a locality of their own (so that no other test's corrective
+// actions are carried into them), driven through the API from start to
+// end; and a later exercise of the same locality, into which the first
+// one's open corrective actions are carried.  dir directs, pa plays
+// cht-qs, pb plays ct-ubnd, ev evaluates and ob observes.
+const AAR_LOCALITY = 'xã Tân Lập, huyện Kiểm Thử (đánh giá)';
+let aarEx = null;
+async function aarSetup() {
+  if (aarEx) return aarEx;
+  const fixture = readFileSync(FIXTURE, 'utf8');
+  const upload = async (code, days) => {
+    const yaml = fixture.replace(/^(\s*code:) DT-AN-PHU-TEST$/m, `$1 ${code}`)
+      .replace(/^(\s*start:) N 07:00$/m, `$1 ${localDate(days)} 07:00`)
+      .replace(/^(\s*locality:).*$/m, `$1 ${AAR_LOCALITY}`);
+    assert.ok(yaml.includes(code) && yaml.includes(AAR_LOCALITY), 'the fixture was rewritten');
+    const r = await env.api('admin', 'POST', `/api/exercises?name=${code}.yaml`, yaml, { 'Content-Type': 'application/yaml' });
+    assert.equal(r.status, 201, `uploading ${code}: ${r.status} ${JSON.stringify(r.body)}`);
+    const who = { dir: ['director'], pa: ['player', [ROLE_A]], pb: ['player', [ROLE_B]], ev: ['evaluator'], ob: ['observer'] };
+    for (const [user, [kind, roles]] of Object.entries(who)) {
+      await apiOk('admin', 'PUT', `/api/exercises/${r.body.id}/assignments/${env.uids[user]}`, roles ? { kind, roles } : { kind }, [200]);
+    }
+    return r.body.id;
+  };
+  const x = await upload('DT-TAN-LAP-DG', -3);
+  const next = await upload('DT-TAN-LAP-DG-2', 30);
+  const P = `/api/exercises/${x}`;
+  const act = (user, body, expect = [201]) => apiOk(user, 'POST', `${P}/actions`, body, expect);
+  const ctl = (op, body = {}) => apiOk('dir', 'POST', `${P}/control/${op}`, body, [200]);
+  await ctl('start');
+  await ctl('speed', { speed: 60 });
+  await ctl('jump', { to: 'N 07:35' });                     // th-01 released at 07:30
+  await act('pa', { kind: 'acknowledge', role: ROLE_A, inject: 'th-01' });          // met
+  await apiOk('ev', 'POST', `${P}/observations`, { criterion: 'thoi-gian', body: 'bchqs-xa', score: 'Khá',
+    strengths: 'Tiếp nhận tình huống nhanh, đúng quy định.' });
+  await ctl('jump', { to: 'N 08:10' });                     // th-02 at 08:00; th-01-bc missed at 08:00
+  await act('pa', { kind: 'report', role: ROLE_A, inject: 'th-01', text: 'Báo cáo muộn do mất liên lạc.' });  // late
+  await act('pb', { kind: 'document', role: ROLE_B, doc_type: 'decision', text: 'Quyết định chuyển xã vào trạng thái có tình huống.' });
+  const refused = await env.api('pb', 'POST', `${P}/actions`, { kind: 'transition', role: ROLE_B, machine: 'defense', body: 'xa-an-phu', state: 'wartime' });
+  assert.equal(refused.status, 409, `skipping to wartime is refused: ${refused.status} ${JSON.stringify(refused.body)}`);
+  await act('pb', { kind: 'transition', role: ROLE_B, machine: 'defense', body: 'xa-an-phu', state: 'situation' });
+  await ctl('release', { inject: 'th-04' });
+  await act('pb', { kind: 'acknowledge', role: ROLE_B, inject: 'th-04' });
+  await apiOk('ev', 'POST', `${P}/observations`, { criterion: 'co-che', body: 'ubnd-xa', score: 'Đạt yêu cầu',
+    weaknesses: 'Đề nghị chuyển trạng thái bỏ qua bước, sai trình tự.' });
+  await apiOk('ev', 'POST', `${P}/observations`, { criterion: 'lanh-dao', text: 'Đảng ủy lãnh đạo kịp thời.' });
+  await ctl('jump', { to: 'N 09:00' });                     // th-03 at 08:30, missed at 08:45
+  await ctl('end');
+  aarEx = { x, next, P };
+  return aarEx;
+}
+
+// Screens at 1366×768: no horizontal scrolling, no string keys shown.
+const KEYS = /\b[a-z]+(?:_[a-z0-9]+)+\b/g;
+async function screenProblems(page, name) {
+  const out = [];
+  const keys = (await text(page)).match(KEYS);
+  if (keys) out.push(`${name}: string keys instead of words: ${[...new Set(keys)].join(', ')}`);
+  const [w, vw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  if (w > vw) out.push(`${name}: the page is ${w} px wide in a ${vw} px window`);
+  return out;
+}
+
+// Exercise time as the plan writes it: 30600000 → "N 08:30", with seconds when any.
+function fmtT(ms) {
+  const d = Math.floor(ms / DAY);
+  const r = ms - d * DAY;
+  const p2 = (n) => String(n).padStart(2, '0');
+  const sec = Math.floor((r % 60000) / 1000);
+  return `N${d ? (d > 0 ? '+' : '') + d : ''} ${p2(Math.floor(r / 3600000))}:${p2(Math.floor((r % 3600000) / 60000))}${sec ? ':' + p2(sec) : ''}`;
+}
+
+async function dataValue(page, selector) {
+  return page.locator(selector).first().getAttribute('data-value');
 }
 
 const rgb = (s) => (s.match(/\d+/g) || []).map(Number);
@@ -1083,6 +1162,409 @@ if (missing.length) {
         noErrors(...opened);
       } finally {
         await env.closePages(...opened);
+      }
+    });
+
+    // q -----------------------------------------------------------------
+    // Evaluation and the after-action report (docs/api.md "Evaluation and
+    // the after-action report"), on an exercise of their own driven from
+    // start to end through the API (aarSetup above).
+
+    test('q1. the after-action screen shows the measures the server computed: the overall counters and each body\'s row, the timeline and the response chart', { timeout: 120000 }, async () => {
+      const A = await aarSetup();
+      const ev = await apiOk('ev', 'GET', `${A.P}/evaluation`);
+      const m = ev.measures;
+      assert.equal(m.ended, true, 'the measured log ends with the end of the exercise');
+      const c = m.overall.counts;
+      // what the drive above did, as the server measured it
+      assert.deepEqual([c.met, c.late, c.missed, c.open], [4, 1, 1, 0], `met/late/missed/open overall: ${JSON.stringify(c)}`);
+      assert.ok(m.overall.refusals >= 1, `the refused transition is counted (${m.overall.refusals})`);
+      const p = await env.open('ev');
+      const ob = await env.open('ob');
+      const problems = [];
+      try {
+        await env.enter(p.page, 'ev', `#/x/${A.x}/aar`);
+        await waitFor(p.page, '[data-testid=aar][data-view=measures] [data-testid=m-met]', 10000, 'the measures view');
+        const want = { met: c.met, late: c.late, missed: c.missed, open: c.open, due: c.due,
+          refusals: m.overall.refusals, mechanism: m.overall.mechanism_order, violations: m.overall.violations,
+          'states-on_time': m.overall.states.on_time, 'states-late': m.overall.states.late,
+          'states-not_reached': m.overall.states.not_reached,
+          'acts-done': m.overall.activities.started, 'acts-not_done': m.overall.activities.not_done };
+        for (const [k, v] of Object.entries(want)) {
+          assert.equal(await dataValue(p.page, `[data-testid=m-${k}]`), String(v), `counter ${k}`);
+        }
+        assert.equal(await dataValue(p.page, '[data-testid=m-median]'), String(m.overall.response.median_ms ?? ''), 'median response');
+        assert.equal(await dataValue(p.page, '[data-testid=m-p90]'), String(m.overall.response.p90_ms ?? ''), 'p90 response');
+        assert.equal(+(await dataValue(p.page, '[data-testid=m-share]')), c.in_time_share, 'in-time share');
+        assert.match(await p.page.locator('[data-testid=m-share]').innerText(), new RegExp(`${Math.round(c.in_time_share * 100)}`), 'the share in %');
+        // one row per measured body, with its counts
+        const rows = await p.page.locator('[data-testid=m-body]').evaluateAll((els) => els.map((e) => e.dataset.body));
+        assert.deepEqual(rows, m.bodies.map((b) => b.id), 'one row per body of the measures, in their order');
+        for (const b of m.bodies) {
+          for (const k of ['met', 'late', 'missed', 'open', 'due']) {
+            const cell = await p.page.locator(`[data-testid=m-body][data-body="${b.id}"] [data-k=${k}]`).innerText();
+            assert.equal(+cell, b.counts[k], `${b.id} ${k}`);
+          }
+          if (b.verdict && b.verdict.label) {
+            assert.match(await p.page.locator(`[data-testid=m-body][data-body="${b.id}"]`).innerText(),
+              new RegExp(b.verdict.label), `${b.id}: the proposed verdict`);
+          }
+        }
+        // a body's details: its expectations with their outcome
+        await p.page.locator('[data-testid=m-body][data-body=bchqs-xa] button').click();
+        await waitFor(p.page, '[data-testid=m-body-detail][data-body=bchqs-xa] [data-expectation]', 5000, 'the body\'s expectations');
+        const detail = await p.page.locator('[data-testid=m-body-detail][data-body=bchqs-xa] [data-expectation]')
+          .evaluateAll((els) => els.map((e) => `${e.dataset.expectation}:${e.dataset.status}`));
+        const mb = m.bodies.find((b) => b.id === 'bchqs-xa');
+        assert.deepEqual(detail.sort(), mb.expectations.map((e) => `${e.id}:${e.status}`).sort(), 'the expectations of Ban CHQS xã');
+        await sleep(300);
+        await env.screenshot(p.page, 'aar-measures');
+        await env.screenshot(p.page, 'aar-measures-full', { fullPage: true });
+        problems.push(...await screenProblems(p.page, 'aar-measures'));
+
+        // the charts: a timeline row per inject, activity and state; a bar per released expectation
+        await p.page.locator('[data-testid=aar-tab-charts]').click();
+        await waitFor(p.page, '[data-testid=aar-timeline] .vis-item', 10000, 'the planned-vs-actual timeline');
+        const states = m.bodies.reduce((n, b) => n + (b.states || []).length, 0);
+        assert.equal(+(await p.page.locator('[data-testid=aar-timeline]').getAttribute('data-rows')),
+          m.injects.length + m.activities.length + states, 'one timeline row per inject, activity and state');
+        const released = m.injects.flatMap((i) => i.expectations).filter((e) => ['met', 'late', 'missed', 'open'].includes(e.status));
+        await waitFor(p.page, '[data-testid=response-row]', 5000, 'the response chart');
+        const bars = await p.page.locator('[data-testid=response-row]').evaluateAll((els) => els.map((e) => `${e.dataset.expectation}:${e.dataset.status}`));
+        assert.deepEqual(bars.sort(), released.map((e) => `${e.id}:${e.status}`).sort(), 'one bar per released expectation, with its outcome');
+        const late = p.page.locator('[data-testid=response-row][data-status=late] rect.resp');
+        assert.equal(await late.count(), 1, 'the late answer has its bar');
+        assert.ok(reddish(await late.evaluate((e) => getComputedStyle(e).fill)), 'drawn in red');
+        await sleep(500);
+        await env.screenshot(p.page, 'aar-charts');
+        problems.push(...await screenProblems(p.page, 'aar-charts'));
+        await p.page.locator('[data-testid=lang]').first().click();
+        await sleep(500);
+        await env.screenshot(p.page, 'aar-charts-en');
+        problems.push(...await screenProblems(p.page, 'aar-charts-en'));
+        await p.page.locator('[data-testid=aar-tab-measures]').click();
+        await waitFor(p.page, '[data-testid=m-met]', 5000, 'the measures in English');
+        assert.match(await text(p.page), /In time/, 'the counters in English');
+        await env.screenshot(p.page, 'aar-measures-en');
+        problems.push(...await screenProblems(p.page, 'aar-measures-en'));
+        await p.page.locator('[data-testid=lang]').first().click();
+
+        // the observer: the same counts, no observations view
+        await env.enter(ob.page, 'ob', `#/x/${A.x}/aar`);
+        await waitFor(ob.page, '[data-testid=m-met]', 10000, 'the observer sees the measures');
+        assert.equal(await dataValue(ob.page, '[data-testid=m-met]'), String(c.met));
+        assert.equal(await ob.page.locator('[data-testid=aar-tab-observations]').count(), 0, 'no observations view for the observer');
+        assert.deepEqual(problems, [], problems.join('\n'));
+        noErrors(p, ob);
+      } finally {
+        await env.closePages(p, ob);
+      }
+    });
+
+    test('q2. verdicts: the evaluator confirms the proposed overall verdict, changes a body\'s verdict with a reason, and is told why not without one', { timeout: 90000 }, async () => {
+      const A = await aarSetup();
+      const before = await apiOk('ev', 'GET', `${A.P}/evaluation`);
+      const scale = before.measures.scale;
+      const overall = before.verdicts.find((v) => v.body === null);
+      assert.ok(overall && overall.proposed && overall.proposed.label, `an overall verdict is proposed: ${JSON.stringify(overall)}`);
+      const body = before.verdicts.find((v) => v.body === 'bchqs-xa');
+      assert.ok(body, 'Ban CHQS xã has a verdict');
+      const other = scale.find((w) => !body.proposed || w !== body.proposed.label);
+      const reason = 'Tiếp nhận đúng hạn, chấp hành tốt; báo cáo muộn do mất liên lạc khách quan 5017.';
+      const p = await env.open('ev', { allow: [400] });
+      try {
+        await env.enter(p.page, 'ev', `#/x/${A.x}/aar/verdicts`);
+        const card = (b) => p.page.locator(`[data-testid=verdict][data-body="${b}"]`);
+        await waitFor(p.page, '[data-testid=verdict][data-body=_overall] [data-testid=verdict-confirm]', 10000, 'the overall verdict can be confirmed');
+        assert.ok((await card('_overall').locator('[data-testid=verdict-proposed-reason]').innerText()).includes(overall.proposed.reason),
+          'the reason of the proposal is shown');
+        const [r1] = await Promise.all([
+          p.page.waitForResponse((r) => r.url().endsWith('/verdicts') && r.request().method() === 'POST'),
+          card('_overall').locator('[data-testid=verdict-confirm]').click(),
+        ]);
+        assert.equal(r1.status(), 200, `confirming: ${r1.status()} ${await r1.text()}`);
+        assert.deepEqual(JSON.parse(r1.request().postData()), { label: overall.proposed.label }, 'the overall verdict is sent without a body');
+        await waitFor(p.page, `[data-testid=verdict][data-body=_overall][data-confirmed="${overall.proposed.label}"]`, 5000, 'the card shows it confirmed');
+        assert.match(await card('_overall').locator('[data-testid=verdict-by]').innerText(), /Người dùng ev/, 'who confirmed it');
+
+        // another word without a reason: the server refuses, the card says so
+        await card('bchqs-xa').locator('[data-testid=verdict-change]').click();
+        await card('bchqs-xa').locator('[data-testid=verdict-label]').selectOption(other);
+        const [r2] = await Promise.all([
+          p.page.waitForResponse((r) => r.url().endsWith('/verdicts') && r.request().method() === 'POST'),
+          card('bchqs-xa').locator('[data-testid=verdict-save]').click(),
+        ]);
+        assert.equal(r2.status(), 400, `another word without a reason: ${r2.status()}`);
+        await waitFor(p.page, '[data-testid=verdict][data-body=bchqs-xa] [data-testid=verdict-error]', 5000, 'the refusal is shown');
+        assert.match(await card('bchqs-xa').locator('[data-testid=verdict-error]').innerText(), /từ chối/i);
+        assert.equal(await card('bchqs-xa').getAttribute('data-confirmed'), '', 'nothing confirmed');
+        await env.screenshot(p.page, 'aar-verdict-refused');
+
+        // with a reason
+        await card('bchqs-xa').locator('[data-testid=verdict-reason-input]').fill(reason);
+        const [r3] = await Promise.all([
+          p.page.waitForResponse((r) => r.url().endsWith('/verdicts') && r.request().method() === 'POST'),
+          card('bchqs-xa').locator('[data-testid=verdict-save]').click(),
+        ]);
+        assert.equal(r3.status(), 200, `with a reason: ${r3.status()} ${await r3.text()}`);
+        assert.deepEqual(JSON.parse(r3.request().postData()), { body: 'bchqs-xa', label: other, reason });
+        await waitFor(p.page, `[data-testid=verdict][data-body=bchqs-xa][data-confirmed="${other}"]`, 5000, 'the changed verdict is shown');
+        assert.match(await card('bchqs-xa').locator('[data-testid=verdict-reason]').innerText(), /5017/, 'with its reason');
+        assert.equal(await card('bchqs-xa').locator('[data-testid=verdict-changed]').count(), 1, 'marked as changed');
+        await card('bchqs-xa').locator('[data-testid=verdict-history] summary').click();
+
+        const after = await apiOk('ev', 'GET', `${A.P}/evaluation`);
+        const o2 = after.verdicts.find((v) => v.body === null);
+        const b2 = after.verdicts.find((v) => v.body === 'bchqs-xa');
+        assert.equal(o2.confirmed && o2.confirmed.label, overall.proposed.label, 'the server kept the overall confirmation');
+        assert.equal(o2.confirmed.changed, false);
+        assert.equal(b2.confirmed && b2.confirmed.label, other, 'and the changed one');
+        assert.equal(b2.confirmed.changed, true);
+        assert.equal(b2.confirmed.reason, reason);
+        assert.equal(b2.history.length, 1, 'one confirmation in its history (the refused one is not)');
+        await sleep(300);
+        await env.screenshot(p.page, 'aar-verdicts');
+        await env.screenshot(p.page, 'aar-verdicts-full', { fullPage: true });
+        const problems = await screenProblems(p.page, 'aar-verdicts');
+        assert.deepEqual(problems, [], problems.join('\n'));
+        noErrors(p);
+      } finally {
+        await env.closePages(p);
+      }
+    });
+
+    test('q3. lessons: the evaluator adds three, moves the third up and edits one; the director makes a corrective action of a lesson; the next exercise of the locality carries it', { timeout: 120000 }, async () => {
+      const A = await aarSetup();
+      const texts = [
+        'Ban CHQS xã phải duy trì thông tin liên lạc thông suốt để báo cáo kịp thời 6101.',
+        'UBND xã đề nghị chuyển trạng thái quốc phòng phải đúng trình tự của cơ chế 6102.',
+        'Hiệp đồng giữa dân quân và công an xã cần được luyện tập trước khi diễn tập 6103.',
+      ];
+      const e = await env.open('ev');
+      const d = await env.open('dir');
+      try {
+        await env.enter(e.page, 'ev', `#/x/${A.x}/aar/lessons`);
+        await waitFor(e.page, '[data-testid=lesson-form]', 10000, 'the evaluator can add lessons');
+        const form = e.page.locator('[data-testid=lesson-form]');
+        for (const [i, tx] of texts.entries()) {
+          await form.locator('textarea[name=text]').fill(tx);
+          await form.locator('select[name=body]').selectOption(i === 1 ? 'ubnd-xa' : 'bchqs-xa');
+          if (i === 1) await form.locator('select[name=criterion]').selectOption('co-che');
+          const [r] = await Promise.all([
+            e.page.waitForResponse((res) => res.url().endsWith('/lessons') && res.request().method() === 'POST'),
+            form.locator('[data-testid=lesson-add]').click(),
+          ]);
+          assert.equal(r.status(), 201, `adding lesson ${i + 1}: ${r.status()} ${await r.text()}`);
+          await waitFor(e.page, `[data-testid=lesson][data-n="${i + 1}"]`, 5000, `lesson ${i + 1} in the list`);
+        }
+        // the third moves up: 1, 3, 2
+        const third = e.page.locator('[data-testid=lesson][data-n="3"]');
+        assert.match(await third.innerText(), /6103/);
+        const [mv] = await Promise.all([
+          e.page.waitForResponse((res) => /\/lessons\/\d+$/.test(res.url()) && res.request().method() === 'PATCH'),
+          third.locator('[data-testid=lesson-up]').click(),
+        ]);
+        assert.equal(mv.status(), 200, `moving: ${mv.status()} ${await mv.text()}`);
+        assert.deepEqual(JSON.parse(mv.request().postData()), { n: 2 });
+        await waitUntil(async () => /6103/.test(await e.page.locator('[data-testid=lesson][data-n="2"]').innerText()), 5000);
+        // the first is edited
+        await e.page.locator('[data-testid=lesson][data-n="1"] [data-testid=lesson-edit]').click();
+        await e.page.locator('[data-testid=lesson-edit-form] textarea').fill(texts[0].replace('kịp thời', 'kịp thời, chính xác'));
+        await e.page.locator('[data-testid=lesson-save]').click();
+        await waitUntil(async () => /chính xác/.test(await e.page.locator('[data-testid=lesson][data-n="1"]').innerText()), 5000);
+        const shown = await e.page.locator('[data-testid=lesson] [data-testid=lesson-text]').allInnerTexts();
+        const lessons = await apiOk('ev', 'GET', `${A.P}/lessons`);
+        assert.deepEqual(lessons.map((l) => l.n), [1, 2, 3], 'numbered 1, 2, 3');
+        assert.deepEqual(lessons.map((l) => l.text.match(/610\d/)[0]), ['6101', '6103', '6102'], 'the server has the new order');
+        assert.match(lessons[0].text, /chính xác/, 'and the edited text');
+        assert.deepEqual(shown.map((s) => s.match(/610\d/)[0]), ['6101', '6103', '6102'], 'the list shows that order');
+        assert.equal(await e.page.locator('[data-testid=lesson-task]').count(), 0, 'evaluators do not assign corrective actions');
+        await env.screenshot(e.page, 'aar-lessons');
+        const problems = await screenProblems(e.page, 'aar-lessons');
+
+        // the director: a corrective action of lesson 3 (6102, UBND xã)
+        const l3 = lessons.find((l) => l.n === 3);
+        await env.enter(d.page, 'dir', `#/x/${A.x}/aar/lessons`);
+        await waitFor(d.page, `[data-testid=lesson][data-id="${l3.id}"] [data-testid=lesson-task]`, 10000, 'the director can make an action of a lesson');
+        await d.page.locator(`[data-testid=lesson][data-id="${l3.id}"] [data-testid=lesson-task]`).click();
+        const af = d.page.locator('[data-testid=action-form]');
+        await waitFor(d.page, '[data-testid=action-form]', 5000, 'the action form');
+        assert.equal(await af.locator('select[name=lesson]').inputValue(), String(l3.id), 'the form answers that lesson');
+        assert.match(await af.locator('input[name=title]').inputValue(), /6102/, 'its title comes from the lesson');
+        assert.equal(await af.locator('select[name=assignee]').inputValue(), 'b:ubnd-xa', 'assigned to the lesson\'s body by default');
+        await af.locator('input[name=due]').fill('N+30');
+        await env.screenshot(d.page, 'aar-action-form');
+        const [cr] = await Promise.all([
+          d.page.waitForResponse((res) => res.url().endsWith(`${A.P}/tasks`) && res.request().method() === 'POST'),
+          af.locator('[data-testid=action-submit]').click(),
+        ]);
+        assert.equal(cr.status(), 201, `creating the action: ${cr.status()} ${await cr.text()}`);
+        const sent = JSON.parse(cr.request().postData());
+        assert.equal(sent.corrective, true);
+        assert.equal(sent.lesson, l3.id);
+        assert.equal(sent.assignee_body, 'ubnd-xa');
+        const task = await cr.json();
+        await waitFor(d.page, `[data-testid=lesson][data-id="${l3.id}"] .aar-lesson-actions li`, 5000, 'the lesson lists its action');
+
+        const tasks = (await apiOk('dir', 'GET', `${A.P}/tasks`)).tasks;
+        const t1 = tasks.find((t) => t.id === task.id);
+        assert.ok(t1 && t1.corrective === true && t1.lesson === l3.id, `the server keeps it corrective, for lesson ${l3.id}: ${JSON.stringify(t1)}`);
+        await d.page.locator('[data-testid=aar-tab-actions]').click();
+        await waitFor(d.page, `[data-testid=action][data-task="${task.id}"]`, 5000, 'the action in the list');
+        const row = d.page.locator(`[data-testid=action][data-task="${task.id}"]`);
+        assert.match(await row.innerText(), /Bài học 3/, 'with its lesson');
+        assert.match(await row.innerText(), /Ủy ban nhân dân xã An Phú|UBND/, 'and its assignee');
+        assert.equal(await d.page.locator('[data-testid=action][data-carried]').count(), 0, 'nothing carried into the first exercise');
+        await env.screenshot(d.page, 'aar-actions');
+        problems.push(...await screenProblems(d.page, 'aar-actions'));
+
+        // the next exercise of the same locality carries it while it is open
+        await env.goto(d.page, `#/x/${A.next}/aar/actions`);
+        await waitFor(d.page, `[data-testid=action][data-carried="${A.x}"]`, 10000, 'the action carried into the next exercise',
+          [['[data-testid=action]', ['data-task', 'data-carried']]]);
+        const carried = d.page.locator(`[data-testid=action][data-carried="${A.x}"]`);
+        assert.match(await carried.innerText(), /Từ cuộc diễn tập trước/);
+        assert.match(await carried.innerText(), /DT-TAN-LAP-DG/);
+        const next = (await apiOk('dir', 'GET', `/api/exercises/${A.next}/tasks`)).tasks;
+        assert.ok(next.some((t) => t.id === task.id && t.carried_from && t.carried_from.id === A.x), 'GET tasks of the next exercise carries it');
+        await env.screenshot(d.page, 'aar-actions-carried');
+        problems.push(...await screenProblems(d.page, 'aar-actions-carried'));
+        assert.deepEqual(problems, [], problems.join('\n'));
+        noErrors(e, d);
+      } finally {
+        await env.closePages(e, d);
+      }
+    });
+
+    test('q4. the report downloads: PDF and XLSX answer 200 with their types, for the evaluator and the observer; the evaluator reads the observations by body', { timeout: 120000 }, async () => {
+      const A = await aarSetup();
+      const e = await env.open('ev');
+      const ob = await env.open('ob');
+      try {
+        for (const [p, user] of [[e, 'ev'], [ob, 'ob']]) {
+          await env.enter(p.page, user, `#/x/${A.x}/aar`);
+          await waitFor(p.page, '[data-testid=aar-pdf]', 10000, `${user}: the download buttons`);
+          for (const [id, type, magic] of [['aar-pdf', /^application\/pdf/, '%PDF'],
+            ['aar-xlsx', /^application\/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet/, 'PK']]) {
+            const href = await p.page.locator(`[data-testid=${id}]`).getAttribute('href');
+            assert.equal(href, `${A.P}/${id.replace('aar-', 'aar.')}`, `${id} links to the report`);
+            const [st, ct, head, size] = await p.page.evaluate(async (u) => {
+              const r = await fetch(u);
+              const b = new Uint8Array(await r.arrayBuffer());
+              return [r.status, r.headers.get('content-type') || '', String.fromCharCode(...b.slice(0, 4)), b.length];
+            }, href);
+            assert.equal(st, 200, `${user} ${href}: ${st}`);
+            assert.match(ct, type, `${user} ${href}: ${ct}`);
+            assert.ok(head.startsWith(magic) && size > 1000, `${user} ${href}: a ${magic} file of ${size} bytes`);
+          }
+        }
+        // the link downloads (the browser saves it)
+        const [dl] = await Promise.all([e.page.waitForEvent('download', { timeout: 30000 }), e.page.locator('[data-testid=aar-pdf]').click()]);
+        assert.match(dl.suggestedFilename(), /\.pdf$/, `saved as ${dl.suggestedFilename()}`);
+
+        // observations grouped by body, with the mean score
+        await e.page.locator('[data-testid=aar-tab-observations]').click();
+        await waitFor(e.page, '[data-testid=obs-group]', 10000, 'the observations by body');
+        const obs = await apiOk('ev', 'GET', `${A.P}/observations`);
+        const groups = await e.page.locator('[data-testid=obs-group]').evaluateAll((els) => els.map((g) => [g.dataset.body || '', g.querySelectorAll('[data-testid=obs-row]').length]));
+        const want = {};
+        for (const o of obs) want[o.body || ''] = (want[o.body || ''] || 0) + 1;
+        assert.deepEqual(Object.fromEntries(groups), want, 'each body with its observations');
+        assert.match(await e.page.locator('[data-testid=obs-group][data-body=bchqs-xa]').innerText(), /Khá/, 'with the score');
+        await env.screenshot(e.page, 'aar-observations');
+        const problems = await screenProblems(e.page, 'aar-observations');
+        assert.deepEqual(problems, [], problems.join('\n'));
+        noErrors(e, ob);
+      } finally {
+        await env.closePages(e, ob);
+      }
+    });
+
+    test('q5. replay: at two exercise times the observer sees the injects released by then, as GET …/replay says, the counts, the ladders and a role\'s inbox', { timeout: 120000 }, async () => {
+      const A = await aarSetup();
+      const p = await env.open('ob');
+      const problems = [];
+      const replayAt = (t, role) => apiOk('ob', 'GET', `${A.P}/replay?t=${encodeURIComponent(t)}${role ? '&role=' + role : ''}`);
+      const settle = async (t) => {
+        await waitUntil(async () => (await p.page.locator('[data-testid=replay]').getAttribute('data-busy')) === '0' &&
+          (await p.page.locator('[data-testid=replay-time]').getAttribute('data-t')) ===
+          (await p.page.locator('[data-testid=replay-status]').getAttribute('data-shown')), 10000, 100);
+        await sleep(200);
+        if (t) assert.equal(await p.page.locator('[data-testid=replay-time]').innerText(), t, 'the time shown');
+      };
+      const go = async (t) => {
+        await p.page.locator('[data-testid=replay-time-input]').fill(t);
+        await p.page.locator('[data-testid=replay-go]').click();
+        await settle(t);
+      };
+      const shown = async () => ({
+        count: +(await dataValue(p.page, '[data-testid=replay-released-count]')),
+        ids: (await p.page.locator('[data-testid=replay-released]').evaluateAll((els) => els.map((e) => e.dataset.inject))).sort(),
+        exp: Object.fromEntries(await Promise.all(['met', 'late', 'missed', 'open'].map(async (k) =>
+          [k, +(await dataValue(p.page, `[data-testid=replay-exp-${k}]`))]))),
+      });
+      try {
+        await env.enter(p.page, 'ob', `#/x/${A.x}/replay`);
+        await waitFor(p.page, '[data-testid=replay-range]', 10000, 'the replay scrubber');
+        await waitFor(p.page, '[data-testid=state-board] table', 10000, 'the state ladders');
+
+        await go('N 07:45');
+        const r1 = await replayAt('N 07:45');
+        const s1 = await shown();
+        assert.equal(s1.count, r1.released.length, `released by N 07:45: ${JSON.stringify(r1.released)}`);
+        assert.deepEqual(s1.ids, [...r1.released].sort());
+        assert.deepEqual(s1.exp, r1.expectations, 'the expectation counts at N 07:45');
+        assert.ok(r1.released.includes('th-01') && !r1.released.includes('th-02'), `th-01 only: ${r1.released}`);
+        const st1 = await p.page.locator('[data-testid=state-board] tr[data-body=xa-an-phu]').getAttribute('data-state');
+        assert.equal(st1, 'normal', 'the commune is still in its normal state at N 07:45');
+        // a role's inbox at that time
+        await p.page.locator('[data-testid=replay-role]').selectOption(ROLE_A);
+        await settle('N 07:45');
+        await waitFor(p.page, '[data-testid=replay-inbox-item]', 5000, 'the role\'s inbox');
+        const inbox = await p.page.locator('[data-testid=replay-inbox-item]').evaluateAll((els) => els.map((e) => e.dataset.inject));
+        const ri = await replayAt('N 07:45', ROLE_A);
+        assert.deepEqual(inbox, ri.inbox.map((i) => i.id), 'the inbox is the server\'s');
+        await env.screenshot(p.page, 'replay-0745');
+        problems.push(...await screenProblems(p.page, 'replay-0745'));
+
+        await go('N 08:50');
+        const r2 = await replayAt('N 08:50');
+        const s2 = await shown();
+        assert.equal(s2.count, r2.released.length, `released by N 08:50: ${JSON.stringify(r2.released)}`);
+        assert.deepEqual(s2.ids, [...r2.released].sort());
+        assert.deepEqual(s2.exp, r2.expectations, 'the expectation counts at N 08:50');
+        assert.notEqual(s2.count, s1.count, 'more injects released by N 08:50 than by N 07:45');
+        assert.equal(await p.page.locator('[data-testid=state-board] tr[data-body=xa-an-phu]').getAttribute('data-state'),
+          'situation', 'the commune has moved to "có tình huống" by N 08:50');
+        await env.screenshot(p.page, 'replay-0850');
+        problems.push(...await screenProblems(p.page, 'replay-0850'));
+
+        // one step back to the previous event: what the server says there
+        await p.page.locator('[data-testid=replay-prev]').click();
+        await settle();
+        const back = await p.page.locator('[data-testid=replay-time]').getAttribute('data-t');
+        assert.ok(+back < 8 * 3600000 + 50 * 60000, `the previous event is before N 08:50 (${back})`);
+        const r3 = await replayAt(fmtT(+back));
+        assert.equal((await shown()).count, r3.released.length, 'released at the previous event');
+
+        // play at ×600 moves the time on
+        await p.page.locator('[data-testid=replay-speed]').selectOption('600');
+        const t0 = +(await p.page.locator('[data-testid=replay-time]').getAttribute('data-t'));
+        await p.page.locator('[data-testid=replay-play]').click();
+        await sleep(1200);
+        await p.page.locator('[data-testid=replay-play]').click();
+        const t1 = +(await p.page.locator('[data-testid=replay-time]').getAttribute('data-t'));
+        assert.ok(t1 > t0 + 5 * 60000, `playing at ×600 for 1.2 s moves more than 5 min (${t0} → ${t1})`);
+
+        await p.page.locator('[data-testid=lang]').first().click();
+        await sleep(400);
+        await env.screenshot(p.page, 'replay-en');
+        problems.push(...await screenProblems(p.page, 'replay-en'));
+        await p.page.locator('[data-testid=lang]').first().click();
+        assert.deepEqual(problems, [], problems.join('\n'));
+        noErrors(p);
+      } finally {
+        await env.closePages(p);
       }
     });
   });

@@ -412,12 +412,14 @@ export function Aar(props) {
   const sub = props.sub || [];
   const views = VIEWS.filter((v) => v.who.includes(kind));
   const cur = views.find((v) => v.path === sub[0]) || views[0];
-  const [ev, evErr, reloadEv] = useLiveData(live, () => get(`/api/exercises/${x}/evaluation`), [x]);
+  const started = !!(ex.clock && ex.clock.started);
+  // Nothing is measured before the start.
+  const [ev, evErr, reloadEv] = useLiveData(live,
+    () => (started ? get(`/api/exercises/${x}/evaluation`) : Promise.resolve(null)), [x, started]);
   const [lessons, lessonsErr, reloadLessons] = useData(() => get(`/api/exercises/${x}/lessons`), [x], 20000);
   const [tasks, tasksErr, reloadTasks] = useData(() => get(`/api/exercises/${x}/tasks`), [x], 30000);
   const m = ev && ev.measures;
-  const started = ex.clock && ex.clock.started;
-  const needsEv = ['measures', 'charts', 'verdicts'].includes(cur.path);
+  const needsEv = started && ['measures', 'charts', 'verdicts'].includes(cur.path);
   let body = null;
   if (cur.path === 'lessons') {
     body = html`<${Lessons} x=${x} ex=${ex} kind=${kind} lessons=${lessons} error=${lessonsErr}
