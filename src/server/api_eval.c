@@ -771,3 +771,139 @@ out:
 	kvpt_buf_release(&log);
 	kvpt_buf_release(&err);
 }
+
+/* Criteria and scale set by the organising committee. */
+
+/*
+ * Replace x's criteria and verdict scale (in its plan, so observations,
+ * measures and the exercise object follow) by those of config {"scale":
+ * [words], "criteria": [{"id", "name", "description"?, "weight"?}]}.
+ */
+void eval_config_apply(struct exercise *x, const json_t *config)
+{
+	struct kvpt_plan *p = x->plan;
+	const json_t *sc = json_object_get(config, "scale");
+	const json_t *cr = json_object_get(config, "criteria"), *c;
+	struct kvpt_criterion *v;
+	size_t i;
+
+	if (json_array_size(sc)) {
+		p->scale = kvpt_arena_alloc(&p->arena, json_array_size(sc) *
+					    sizeof(*p->scale));
+		p->nscale = (int)json_array_size(sc);
+		json_array_foreach(sc, i, c)
+			p->scale[i] = kvpt_arena_strdup(&p->arena,
+							json_string_value(c));
+	}
+	if (!json_array_size(cr))
+		return;
+	v = xcalloc(json_array_size(cr), sizeof(*v));
+	kvpt_strmap_release(&p->criterion_ids);
+	kvpt_strmap_init(&p->criterion_ids);
+	json_array_foreach(cr, i, c) {
+		const char *d = jstr(c, "description");
+
+		v[i].id = kvpt_arena_strdup(&p->arena, jstr(c, "id"));
+		v[i].name = kvpt_arena_strdup(&p->arena, jstr(c, "name"));
+		v[i].description = d ? kvpt_arena_strdup(&p->arena, d) : NULL;
+		v[i].weight = json_is_number(json_object_get(c, "weight")) ?
+			json_number_value(json_object_get(c, "weight")) : 1.0;
+		kvpt_strmap_put(&p->criterion_ids, v[i].id, (int)i, NULL);
+	}
+	free(p->criteria);
+	p->criteria = v;
+	p->ncriteria = (int)json_array_size(cr);
+	p->cap_criteria = json_array_size(cr);
+}
+
+void api_eval_config(struct req *r)
+{
+	static const struct field fields[] = {
+		{ "scale", F_STRS, 1, 9 },
+		{ "criteria", F_OBJS, 1, 50 },
+		{ NULL, 0, 0, 0 },
+	};
+	struct exercise *x = r->x;
+	json_t *body, *c, *seen = NULL, *o;
+	size_t i, j;
+
+	if (!r->as || r->as->kind != AS_DIRECTOR) {
+		reply_error(r, 403, "forbidden", "the organising committee's "
+			    "director sets the criteria and the scale");
+		return;
+	}
+	body = req_json(r, fields);
+	if (!body)
+		return;
+	if (json_array_size(json_object_get(body, "scale")) < 2) {
+		reply_error(r, 400, "bad_request", "a scale has 2 to 9 words, "
+			    "best first");
+		goto out;
+	}
+	json_array_foreach(json_object_get(body, "scale"), i, c)
+		for (j = 0; j < i; j++)
+			if (!*json_string_value(c) ||
+			    json_equal(c, json_array_get(json_object_get(
+					       body, "scale"), j))) {
+				reply_error(r, 400, "bad_request", "the scale's "
+					    "words are not empty and differ");
+				goto out;
+			}
+	c = json_object_get(body, "criteria");
+	if (!json_array_size(c)) {
+		reply_error(r, 400, "bad_request", "criteria: 1 to 50 of "
+			    "{\"id\", \"name\", \"description\"?, \"weight\"?}");
+		goto out;
+	}
+	seen = json_object();
+	json_array_foreach(json_object_get(body, "criteria"), i, o) {
+		const char *id = jstr(o, "id"), *name = jstr(o, "name");
+		const json_t *w = json_object_get(o, "weight");
+		const char *k;
+		json_t *val;
+		int bad = !json_is_object(o) || !id || !*id || strlen(id) > 64 ||
+			  !name || !*name || strlen(name) > 300 ||
+			  (w && (!json_is_number(w) ||
+				 json_number_value(w) <= 0 ||
+				 json_number_value(w) > 100)) ||
+			  (json_object_get(o, "description") &&
+			   (!jstr(o, "description") ||
+			    strlen(jstr(o, "description")) > 2000)) ||
+			  json_object_get(seen, id);
+
+		json_object_foreach(o, k, val)
+			bad |= strcmp(k, "id") && strcmp(k, "name") &&
+			       strcmp(k, "description") && strcmp(k, "weight");
+		if (bad) {
+			reply_error(r, 400, "bad_request", "criteria[%zu]: an "
+				    "id (unique, ≤ 64 bytes), a name, and "
+				    "optionally a description and a weight "
+				    "(0 to 100)", i);
+			goto out;
+		}
+		json_object_set_new(seen, id, json_true());
+	}
+	for (i = 0; i < x->ncommitted; i++)
+		if (!x->feed[i].engine &&
+		    !strcmp(x->feed[i].type, "observation")) {
+			reply_error(r, 409, "conflict", "observations were "
+				    "recorded on the present criteria and "
+				    "scale; they can no longer change");
+			goto out;
+		}
+	if (req_write(r))
+		goto out;
+	put(r, x, "evalconf", "", body);
+	json_decref(x->evalconf);
+	x->evalconf = json_incref(body);
+	eval_config_apply(x, body);
+	free(x->state_cache);
+	x->state_cache = NULL;
+	req_audit(r, "evaluation.config", json_pack(
+		"{s:I,s:I}", "scale", (json_int_t)x->plan->nscale, "criteria",
+		(json_int_t)x->plan->ncriteria));
+	reply_json(r, 200, json_incref(body));
+out:
+	json_decref(seen);
+	json_decref(body);
+}

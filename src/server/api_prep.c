@@ -1437,6 +1437,8 @@ void api_rehearsal_create(struct req *r)
 	put_record_int(r, x, "rehearsal", run->id, rh);
 	run->base = x;
 	run->rehearsal = json_incref(rh);
+	if (x->evalconf)
+		eval_config_apply(run, x->evalconf);
 	req_audit(r, "rehearsal.create", json_pack(
 		"{s:I,s:s,s:i}", "run", (json_int_t)run->id, "kind",
 		rehearsal_kinds[k].id, "round", round));
@@ -2077,6 +2079,11 @@ static int load_cb(void *arg, const struct kvpt_record_rec *rec)
 		if (id >= x->next_lesson)
 			x->next_lesson = id + 1;
 		json_object_set_new(x->lessons, rec->id, v);
+	} else if (!strcmp(rec->kind, "evalconf")) {
+		json_decref(x->evalconf);
+		x->evalconf = json_incref(v);
+		eval_config_apply(x, v);
+		json_decref(v);
 	} else if (!strcmp(rec->kind, "verdict")) {
 		json_object_set_new(x->verdicts, rec->id, v);
 	} else if (!strcmp(rec->kind, "finding")) {
@@ -2098,8 +2105,8 @@ static int load_cb(void *arg, const struct kvpt_record_rec *rec)
 int prep_load(struct server *s, struct kvpt_buf *err)
 {
 	static const char *const kinds[] = {
-		"task", "doc", "finding", "rehearsal", "lesson", "verdict",
-		NULL,
+		"evalconf", "task", "doc", "finding", "rehearsal", "lesson",
+		"verdict", NULL,
 	};
 	int k, rc = 0;
 
@@ -2107,6 +2114,10 @@ int prep_load(struct server *s, struct kvpt_buf *err)
 		rc = s->store->ops->record_load(s->store, kinds[k], load_cb, s,
 						err);
 	prep_link(s);
+	/* a rehearsal is judged on its exercise's criteria and scale */
+	for (k = 0; !rc && k < s->nex; k++)
+		if (s->ex[k]->base && s->ex[k]->base->evalconf)
+			eval_config_apply(s->ex[k], s->ex[k]->base->evalconf);
 	return rc;
 }
 
@@ -2159,7 +2170,8 @@ void prep_release(struct exercise *x)
 	json_decref(x->rehearsal);
 	json_decref(x->lessons);
 	json_decref(x->verdicts);
-	x->lessons = x->verdicts = NULL;
+	json_decref(x->evalconf);
+	x->lessons = x->verdicts = x->evalconf = NULL;
 	x->tasks = x->docs = x->findings = x->rehearsals = NULL;
 	x->warnings = x->rehearsal = NULL;
 }

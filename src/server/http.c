@@ -208,6 +208,7 @@ static const char *type_name(enum ftype t)
 	case F_STRS: return "an array of strings";
 	case F_INTS: return "an array of integers";
 	case F_MAP: return "an object of strings";
+	case F_OBJS: return "an array of objects";
 	}
 	return "?";
 }
@@ -236,6 +237,13 @@ static int type_ok(const json_t *v, const struct field *f)
 					      : !json_is_integer(it))
 				return 0;
 		}
+		return 1;
+	case F_OBJS:
+		if (!json_is_array(v) || json_array_size(v) > max)
+			return 0;
+		json_array_foreach(v, i, it)
+			if (!json_is_object(it))
+				return 0;
 		return 1;
 	case F_MAP: {
 		const char *key;
@@ -614,6 +622,7 @@ static const struct route routes[] = {
 	{ GET, "exercises/*/aar.pdf", W_AS, api_aar },
 	{ GET, "exercises/*/aar.xlsx", W_AS, api_aar },
 	{ GET, "exercises/*/replay", W_AS, api_replay },
+	{ PUT, "exercises/*/evaluation/config", W_AS, api_eval_config },
 	{ 0, NULL, W_ANY, NULL },
 };
 

@@ -692,6 +692,8 @@ int srv_exercise_replan(struct exercise *x, const char *bundle,
 		free(roles);
 	}
 	kvpt_plan_free(old);
+	if (x->evalconf)
+		eval_config_apply(x, x->evalconf);
 	srv_exercise_schedule(x);
 	return 0;
 }

@@ -153,6 +153,8 @@ struct exercise {
 	/* Evaluation (api_eval.c). */
 	json_t *lessons;	/* lesson id → lesson */
 	json_t *verdicts;	/* body id, or "" overall → verdict */
+	json_t *evalconf;	/* criteria and scale set by the organising
+				 * committee over the plan's, or NULL */
 	int64_t next_lesson;
 	json_t *warnings;	/* the checker's warnings (Diagnostics) */
 	struct exercise *base;	/* a rehearsal run: the exercise it runs */
@@ -328,7 +330,7 @@ void reply_error(struct req *r, int status, const char *code,
 /* Read the JSON object body against a field table; on failure an error
  * is answered and NULL returned. */
 /* F_MAP: an object whose values are strings (or null), at most max keys */
-enum ftype { F_STR, F_INT, F_NUM, F_BOOL, F_STRS, F_INTS, F_MAP };
+enum ftype { F_STR, F_INT, F_NUM, F_BOOL, F_STRS, F_INTS, F_MAP, F_OBJS };
 struct field {
 	const char *name;
 	enum ftype type;
@@ -476,6 +478,9 @@ void api_lesson_post(struct req *r);
 void api_lesson_patch(struct req *r);
 void api_aar(struct req *r);
 void api_replay(struct req *r);
+void api_eval_config(struct req *r);
+/* Put config's criteria and scale (see api_eval_config) into x's plan. */
+void eval_config_apply(struct exercise *x, const json_t *config);
 
 /* Whether a user with assignment a may see plan activity (inject) i. */
 int inject_visible(const struct exercise *x, const struct user *u,
