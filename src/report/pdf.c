@@ -47,6 +47,7 @@
 #define EPS 0.01
 
 #define CELL_PAD_X 4.0
+#define HEAD_LINES 6			/* at most, in a table's header */
 #define CELL_PAD_Y 2.5
 #define RULE 0.6			/* rules of the header, table borders */
 
@@ -63,7 +64,8 @@
 #define MIN_CHUNK 3			/* rows worth starting a page with */
 
 #define HEADER_TEXT_MAX 300		/* bytes of one header field */
-#define MAX_RECIPIENTS 40
+#define MAX_RECIPIENTS 20		/* so that the signature block */
+#define RECIPIENT_MAX 100		/* fits one page */
 
 /* Colours, 0xRRGGBB. */
 #define C_TEXT 0x000000
@@ -416,10 +418,10 @@ static int check_signature(const json_t *s, struct doc *d,
 		if (!json_is_string(v))
 			return fail(err, KVPT_EINVAL, "%s: expected a string, "
 				    "got %s", where, json_kind(v));
-		if (json_string_length(v) > HEADER_TEXT_MAX)
+		if (json_string_length(v) > RECIPIENT_MAX)
 			return fail(err, KVPT_ETOOBIG, "%s: %zu bytes, at most "
 				    "%d", where, json_string_length(v),
-				    HEADER_TEXT_MAX);
+				    RECIPIENT_MAX);
 		d->recipients[i] = json_string_value(v);
 	}
 	return 0;
@@ -1163,7 +1165,7 @@ struct style {
 	double indent;		/* of each paragraph's first line */
 	double spacing;		/* baseline distance as a factor of the
 				 * font's height; 0 for the font's own */
-	int ellipsize;		/* one line, cut with "…" */
+	int max_lines;		/* cut there with "…"; 0: no limit */
 };
 
 static PangoLayout *new_layout(struct render *r, const char *s,
@@ -1180,9 +1182,11 @@ static PangoLayout *new_layout(struct render *r, const char *s,
 		pango_layout_set_width(l, pu(width));
 		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
 	}
-	if (st->ellipsize) {
+	if (st->max_lines > 0) {
 		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
-		pango_layout_set_single_paragraph_mode(l, TRUE);
+		pango_layout_set_height(l, -st->max_lines);
+		if (st->max_lines == 1)
+			pango_layout_set_single_paragraph_mode(l, TRUE);
 	}
 	pango_layout_set_alignment(l, al[st->align]);
 	pango_layout_set_justify(l, st->justify);
@@ -1352,6 +1356,10 @@ static void draw_mark(struct render *r, const char *s, double right,
 	char *up = upper(s);
 	double w, h, pad = 3;
 
+	if (!r->cr) {
+		g_free(up);
+		return;
+	}
 	text_init(r, &t, up, &st, 0, NULL);
 	w = t.width + 2 * pad;
 	h = text_height(&t) + 2 * pad - 1;
@@ -1617,10 +1625,6 @@ static struct style body_style(const struct render *r)
 	return st;
 }
 
-static const char *const roman[] = { "I", "II", "III", "IV", "V", "VI",
-	"VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI",
-	"XVII", "XVIII", "XIX", "XX" };
-
 static void roman_numeral(int n, char *out, size_t len)
 {
 	static const int val[] = { 1000, 900, 500, 400, 100, 90, 50, 40, 10,
@@ -1629,10 +1633,6 @@ static void roman_numeral(int n, char *out, size_t len)
 		"L", "XL", "X", "IX", "V", "IV", "I" };
 	size_t i, l = 0;
 
-	if (n >= 1 && n <= 20) {
-		snprintf(out, len, "%s", roman[n - 1]);
-		return;
-	}
 	out[0] = '\0';
 	for (i = 0; i < sizeof(val) / sizeof(val[0]) && n > 0; i++)
 		while (n >= val[i] && l + 3 < len) {
@@ -1734,7 +1734,7 @@ static void render_bullets(struct render *r, const struct block *b)
 
 /* "Bảng 1. caption" or "Hình 1. caption", the label bold. */
 static double render_caption(struct render *r, const char *label, int n,
-			     const char *caption, int draw_only_measure)
+			     const char *caption, int measure)
 {
 	struct style st = { r->f.small_italic, A_CENTER, 0, 0, 0, 0 };
 	struct kvpt_buf s = KVPT_BUF_INIT;
@@ -1753,7 +1753,7 @@ static double render_caption(struct render *r, const char *label, int n,
 		kvpt_buf_addf(&s, " %s", caption);
 	text_init(r, &t, s.s, &st, r->width, attrs);
 	h = text_height(&t);
-	if (!draw_only_measure)
+	if (!measure)
 		flow(r, &t, r->x, C_TEXT, 0);
 	text_release(&t);
 	pango_attr_list_unref(attrs);
@@ -1770,6 +1770,12 @@ struct table {
 	double head_h;
 	struct text *cells;	/* the row being set */
 };
+
+/* Room for text in a column w wide. */
+static double cell_width(double w)
+{
+	return w - 2 * CELL_PAD_X > 4 ? w - 2 * CELL_PAD_X : 4;
+}
 
 static void cell_text(const json_t *v, struct kvpt_buf *out)
 {
@@ -1842,7 +1848,7 @@ static double table_row(struct render *r, struct table *tb, size_t i,
 
 		cell_text(json_array_get(row, c), scratch);
 		text_init(r, &tb->cells[c], scratch->s, &st,
-			  tb->w[c] - 2 * CELL_PAD_X, NULL);
+			  cell_width(tb->w[c]), NULL);
 		if (text_height(&tb->cells[c]) > h)
 			h = text_height(&tb->cells[c]);
 	}
@@ -1968,13 +1974,15 @@ static void table_init(struct render *r, struct table *tb,
 	tb->cells = xcalloc(b->ncols, sizeof(*tb->cells));
 	tb->head_h = 0;
 	for (c = 0; c < b->ncols; c++) {
-		struct style st = { r->f.cell_bold, A_CENTER, 0, 0, 0, 0 };
+		/* A header row that always leaves room for rows below. */
+		struct style st = { r->f.cell_bold, A_CENTER, 0, 0, 0,
+				    HEAD_LINES };
 
 		tb->x[c] = x;
 		tb->w[c] = b->cols[c].width * r->width;
 		x += tb->w[c];
 		text_init(r, &tb->head[c], b->cols[c].title, &st,
-			  tb->w[c] - 2 * CELL_PAD_X, NULL);
+			  cell_width(tb->w[c]), NULL);
 		if (text_height(&tb->head[c]) > tb->head_h)
 			tb->head_h = text_height(&tb->head[c]);
 	}
@@ -2360,15 +2368,32 @@ static void chart_empty(struct render *r)
 		set_rgb(r->cr, C_AXIS);
 		cairo_set_line_width(r->cr, 0.6);
 		cairo_rectangle(r->cr, r->x, r->y, r->width, 3 * r->line_h);
-	}
-	if (r->cr)
 		cairo_stroke(r->cr);
+	}
 	put(r, "Không có số liệu", &st, r->x, r->y + r->line_h, r->width,
 	    C_TEXT);
 	r->y += 3 * r->line_h;
 }
 
 /* The timeline. */
+
+/* Make [lo, hi] a span of at least an hour (from no data: around N 00:00). */
+static void widen(double *lo, double *hi)
+{
+	double mid;
+
+	if (!isfinite(*lo) && !isfinite(*hi))
+		*lo = *hi = 0;
+	else if (!isfinite(*lo))
+		*lo = *hi;
+	else if (!isfinite(*hi))
+		*hi = *lo;
+	if (*hi - *lo >= (double)KVPT_MS_HOUR)
+		return;
+	mid = (*lo + *hi) / 2;
+	*lo = mid - (double)KVPT_MS_HOUR / 2;
+	*hi = mid + (double)KVPT_MS_HOUR / 2;
+}
 
 static void tl_range(const struct block *b, double *lo, double *hi)
 {
@@ -2473,10 +2498,7 @@ static void render_timeline(struct render *r, const struct block *b)
 	c.b = b;
 	chart_gutter(r, &c, &b->tl[0].label, b->nitems, sizeof(*b->tl));
 	tl_range(b, &c.lo, &c.hi);
-	if (!(c.hi > c.lo)) {
-		c.lo -= (double)KVPT_MS_HOUR;
-		c.hi += (double)KVPT_MS_HOUR;
-	}
+	widen(&c.lo, &c.hi);
 	pad = (c.hi - c.lo) * 0.02;
 	c.lo -= pad;
 	c.hi += pad;
@@ -2655,12 +2677,7 @@ static void lad_range(const struct block *b, double *lo, double *hi)
 		*lo = (double)b->t_from;
 	if (b->t_to != KVPT_TIME_NONE)
 		*hi = (double)b->t_to;
-	if (!(*hi > *lo)) {
-		if (!isfinite(*lo))
-			*lo = *hi = 0;
-		*lo -= (double)KVPT_MS_HOUR;
-		*hi += (double)KVPT_MS_HOUR;
-	}
+	widen(lo, hi);
 }
 
 /* A step line through pts from its first point to the axis's end. */

@@ -35,7 +35,13 @@
  *      "name": "Đại tá Nguyễn Văn A",   required
  *      "note": "(Đã ký)",               optional, that by default
  *      "recipients": ["- Như trên;", "- Lưu: VT, BTC."]}}  optional; the
- *                                       "Nơi nhận:" list, left of it
+ *                                       "Nơi nhận:" list, left of it (at
+ *                                       most 20, of 100 bytes each)
+ *
+ * The header's and the signature's strings have at most 300 bytes each,
+ * so that they fit their page.  The superior body, the issuer, the
+ * classification, the title, section titles and the signer's title are
+ * set in upper case, whatever case they are given in.
  *
  * The blocks:
  *
@@ -49,7 +55,8 @@
  *   {"type": "lesson", "n": 1, "text": "…"}  "Bài học 1: …"; n optional
  *                                          (the previous lesson's + 1)
  *   {"type": "table", "caption": "…",      optional, "Bảng 1. …" above
- *    "columns": [{"title": "Mã",           1 to KVPT_PDF_MAX_COLUMNS
+ *    "columns": [{"title": "Mã",           1 to KVPT_PDF_MAX_COLUMNS; a
+ *                                          title shows at most 6 lines
  *                 "width": 0.15,           optional fraction of the width
  *                                          (the columns without one share
  *                                          what is left; the widths are
@@ -79,7 +86,7 @@
  *                      limit), open, waiting, cancelled; response_ms is
  *                      required for met and late, optional otherwise
  *   {"type": "chart", "kind": "ladder", "caption": "…",
- *    "states": ["thường xuyên", "tăng cường", "cao", "toàn bộ"],
+ *    "states": ["thường xuyên", "tăng cường", "cao", "toàn bộ"],  1 to 64
  *    "series": [{"label": "Bộ CHQS tỉnh",
  *                "points": [{"t": t, "state": "cao"}, …],
  *                "planned": [{"t": t, "state": "cao"}, …]}],
@@ -98,8 +105,10 @@
  *
  * Every page gets a footer "Trang 2/5" (and the classification, if any);
  * text, table rows and charts flow onto new pages as needed, a table's
- * header row repeated on each, and a section or subsection title is never
- * left alone at the foot of a page.  Section titles become the PDF's
+ * header row repeated on each and a chart's time axis over each of its
+ * pieces (a chart that fits a page is kept whole, with its legend and
+ * caption "Hình 1. …" below it), and a section or subsection title is
+ * never left alone at the foot of a page.  Section titles become the PDF's
  * bookmarks.
  *
  * Fonts: the first installed of Times New Roman, Liberation Serif, Tinos,

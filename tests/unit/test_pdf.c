@@ -557,7 +557,7 @@ static void test_edges(void **state)
 		" {\"label\": \"b\", \"allowed_ms\": 0, \"response_ms\": 0,"
 		"  \"status\": \"met\"}]},"
 		"{\"type\": \"chart\", \"kind\": \"ladder\", \"states\": [\"A\"],"
-		" \"series\": []},"
+		" \"series\": [], \"t_from\": 3600000},"
 		"{\"type\": \"chart\", \"kind\": \"ladder\", \"states\": [\"A\","
 		" \"B\"], \"series\": [{\"label\": \"x\", \"points\": []},"
 		" {\"label\": \"y\", \"points\": [{\"t\": -86400000,"
@@ -567,6 +567,29 @@ static void test_edges(void **state)
 
 	assert_true(render_pages(doc, &out) >= 1);
 	json_decref(doc);
+
+	/* 24 narrow columns with long titles: the header row keeps to a
+	 * few lines, the rows go on below it. */
+	{
+		json_t *cols = json_array(), *rows = json_array(), *row;
+		int c, i;
+
+		for (c = 0; c < KVPT_PDF_MAX_COLUMNS; c++)
+			json_array_append_new(cols, json_pack("{s:s}", "title",
+				"Tiêu đề cột rất dài, dài hơn nhiều so với "
+				"chiều rộng của cột trong bảng"));
+		for (i = 0; i < 40; i++) {
+			row = json_array();
+			for (c = 0; c < KVPT_PDF_MAX_COLUMNS; c++)
+				json_array_append_new(row, json_integer(c));
+			json_array_append_new(rows, row);
+		}
+		kvpt_buf_reset(&out);
+		doc = small_doc(json_pack("[{s:s,s:o,s:o}]", "type", "table",
+					  "columns", cols, "rows", rows));
+		assert_true(render_pages(doc, &out) <= 2);
+		json_decref(doc);
+	}
 	kvpt_buf_release(&out);
 }
 
@@ -625,6 +648,13 @@ static void test_bad_descriptions(void **state)
 			     " \"a\", \"name\": \"b\", \"recipients\": [1]}}"),
 		       KVPT_EINVAL, "signature.recipients[0]: expected a "
 		       "string");
+	expect_refused(parse("{\"header\": {\"issuer\": \"BTC\"}, \"title\": "
+			     "\"x\", \"blocks\": [], \"signature\": {\"title\":"
+			     " \"a\", \"name\": \"b\", \"recipients\": [\""
+			     "- Ủy ban nhân dân tỉnh, Bộ Chỉ huy Quân sự tỉnh, "
+			     "Công an tỉnh và các sở, ngành liên quan;\"]}}"),
+		       KVPT_ETOOBIG, "signature.recipients[0]: 113 bytes, at "
+		       "most 100");
 	expect_refused(parse(DOC("5")), KVPT_EINVAL,
 		       "blocks[0]: expected an object, got an integer");
 	expect_refused(parse(DOC("{\"type\": \"heading\"}")), KVPT_EINVAL,

@@ -1196,7 +1196,8 @@ if (missing.length) {
         assert.equal(await dataValue(p.page, '[data-testid=m-median]'), String(m.overall.response.median_ms ?? ''), 'median response');
         assert.equal(await dataValue(p.page, '[data-testid=m-p90]'), String(m.overall.response.p90_ms ?? ''), 'p90 response');
         assert.equal(+(await dataValue(p.page, '[data-testid=m-share]')), c.in_time_share, 'in-time share');
-        assert.match(await p.page.locator('[data-testid=m-share]').innerText(), new RegExp(`${Math.round(c.in_time_share * 100)}`), 'the share in %');
+        assert.equal((await p.page.locator('[data-testid=m-share]').innerText()).trim(),
+          `${String(Math.round(c.in_time_share * 1000) / 10).replace('.', ',')}%`, 'the share in %, one decimal');
         // one row per measured body, with its counts
         const rows = await p.page.locator('[data-testid=m-body]').evaluateAll((els) => els.map((e) => e.dataset.body));
         assert.deepEqual(rows, m.bodies.map((b) => b.id), 'one row per body of the measures, in their order');
@@ -1296,8 +1297,9 @@ if (missing.length) {
         ]);
         assert.equal(r2.status(), 400, `another word without a reason: ${r2.status()}`);
         await waitFor(p.page, '[data-testid=verdict][data-body=bchqs-xa] [data-testid=verdict-error]', 5000, 'the refusal is shown');
-        assert.match(await card('bchqs-xa').locator('[data-testid=verdict-error]').innerText(), /từ chối/i);
+        assert.match(await card('bchqs-xa').locator('[data-testid=verdict-error]').innerText(), /từ chối.*lý do/i, 'it says a reason is needed');
         assert.equal(await card('bchqs-xa').getAttribute('data-confirmed'), '', 'nothing confirmed');
+        await card('bchqs-xa').locator('[data-testid=verdict-error]').scrollIntoViewIfNeeded();
         await env.screenshot(p.page, 'aar-verdict-refused');
 
         // with a reason
@@ -1326,6 +1328,11 @@ if (missing.length) {
         await env.screenshot(p.page, 'aar-verdicts');
         await env.screenshot(p.page, 'aar-verdicts-full', { fullPage: true });
         const problems = await screenProblems(p.page, 'aar-verdicts');
+        await p.page.locator('[data-testid=lang]').first().click();
+        await sleep(400);
+        await env.screenshot(p.page, 'aar-verdicts-en');
+        problems.push(...await screenProblems(p.page, 'aar-verdicts-en'));
+        await p.page.locator('[data-testid=lang]').first().click();
         assert.deepEqual(problems, [], problems.join('\n'));
         noErrors(p);
       } finally {
@@ -1381,6 +1388,11 @@ if (missing.length) {
         assert.equal(await e.page.locator('[data-testid=lesson-task]').count(), 0, 'evaluators do not assign corrective actions');
         await env.screenshot(e.page, 'aar-lessons');
         const problems = await screenProblems(e.page, 'aar-lessons');
+        await e.page.locator('[data-testid=lang]').first().click();
+        await sleep(400);
+        await env.screenshot(e.page, 'aar-lessons-en');
+        problems.push(...await screenProblems(e.page, 'aar-lessons-en'));
+        await e.page.locator('[data-testid=lang]').first().click();
 
         // the director: a corrective action of lesson 3 (6102, UBND xã)
         const l3 = lessons.find((l) => l.n === 3);

@@ -172,7 +172,7 @@ function BodyRow({ b, label, n, open, onToggle, total }) {
     <td class="num c-resp">${fmtMs(r.median_ms)}<span class="sep">/</span>${fmtMs(r.p90_ms)}</td>
     <td class="num"><span class=${b.refusals ? 'c-late' : 'zero'} data-k="refusals">${b.refusals ?? 0}</span><span class="sep">/</span><span
       class=${b.mechanism_order ? 'c-missed' : 'zero'} data-k="mechanism">${b.mechanism_order ?? 0}</span></td>
-    <td class="num c-states">${s.planned || s.reached
+    <td class="num c-states">${s.planned
       ? html`<span class="c-met">${s.on_time ?? 0}</span>/<span class=${s.late ? 'c-late' : ''}>${s.late ?? 0}</span>/<span class=${s.not_reached ? 'c-missed' : ''}>${s.not_reached ?? 0}</span>`
       : html`<span class="zero">—</span>`}</td>
     <td class="c-verdict"><${Verdict} label=${v.label} index=${v.index} n=${n} /></td>
@@ -246,7 +246,10 @@ function VerdictCard({ x, v, name, scale, score, measured, canConfirm, onSaved }
       setReason('');
       onSaved(r);
     } catch (err) {
-      setMsg({ ok: false, text: failure(err) });
+      // Another word than the proposed one without a reason: the server's
+      // rule, said in the officer's words.
+      const noReason = err.status === 400 && !body.reason && (!p || body.label !== p.label);
+      setMsg({ ok: false, text: noReason ? a('refused', a('need_reason')) : failure(err) });
     } finally {
       setBusy(false);
     }
@@ -277,7 +280,8 @@ function VerdictCard({ x, v, name, scale, score, measured, canConfirm, onSaved }
           ${p && p.reason ? html`<p class="aar-reason" data-testid="verdict-proposed-reason">${p.reason}</p>` : null}
           <p class="muted small">${[
             measured && !isNull(measured.measured_index) ? a('measured', scale[measured.measured_index] || measured.measured_index) : null,
-            score && score.n ? a('score', `${fmtNum(score.mean, 2)} — ${scale[Math.round(score.mean)] || ''}`, score.n) : null,
+            score && score.n ? a('score', (scale[Math.round(score.mean)] || '') +
+              (Number.isInteger(score.mean) ? '' : ` ≈ ${fmtNum(score.mean, 2)}`), score.n) : null,
           ].filter(Boolean).join(' · ')}</p>
         </div>
       </div>
@@ -291,7 +295,7 @@ function VerdictCard({ x, v, name, scale, score, measured, canConfirm, onSaved }
       </div>` : null}
     </div>
     ${canConfirm && !changing ? html`<div class="aar-v-actions">
-      ${p && p.label ? html`<button type="button" class="primary" data-testid="verdict-confirm" disabled=${busy}
+      ${p && p.label && !(c && c.label === p.label) ? html`<button type="button" class="primary" data-testid="verdict-confirm" disabled=${busy}
         onClick=${confirm}>${a('confirm', p.label)}</button>` : null}
       <button type="button" data-testid="verdict-change" disabled=${busy}
         onClick=${() => { setMode('change'); setLabel((c && c.label) || (p && p.label) || scale[0] || ''); setMsg(null); }}>${a('change')}</button>
@@ -340,7 +344,7 @@ function Verdicts({ x, ex, ev, kind, reload }) {
         const key = isNull(v.body) ? '_overall' : v.body;
         const measured = isNull(v.body) ? (ev.measures.overall || {}).verdict : (mb[v.body] || {}).verdict;
         return html`<${VerdictCard} key=${key} x=${x} v=${v} scale=${scale} score=${scores[key]} measured=${measured}
-          name=${isNull(v.body) ? a('overall') : nm[v.body] || (mb[v.body] || {}).name || v.body}
+          name=${isNull(v.body) ? a('overall') : nm[v.body] || v.body_name || (mb[v.body] || {}).name || v.body}
           canConfirm=${canConfirm} onSaved=${reload} />`;
       })}
     </div>
