@@ -34,6 +34,11 @@ static int64_t jint(const json_t *o, const char *key)
 	return json_integer_value(json_object_get(o, key));
 }
 
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
 static int sees_all(const struct assignment *a)
 {
 	return is_staff(a) || (a && a->kind == AS_OBSERVER);
@@ -682,7 +687,7 @@ void api_replay(struct req *r)
 	struct kvpt_buf st = KVPT_BUF_INIT;
 	struct kvpt_engine *e = NULL;
 	const char *role_id = req_query(r, "role");
-	json_t *released = json_array(), *inbox = NULL, *o, *state;
+	json_t *released = json_array(), *inbox = NULL, *o, *state, *full;
 	kvpt_time t;
 	char text[48];
 	int k, role = -1, met = 0, late = 0, missed = 0, open = 0;
@@ -732,7 +737,7 @@ void api_replay(struct req *r)
 			json_array_append_new(inbox, json_pack(
 				"{s:s,s:s,s:s?,s:I}", "id", a->id, "title",
 				a->title ? a->title : a->id, "text", a->text,
-				"released",
+				"released_at",
 				(json_int_t)kvpt_engine_activity(e, k)->at));
 	}
 	for (k = 0; k < x->plan->nexpectations; k++) {
@@ -745,7 +750,15 @@ void api_replay(struct req *r)
 		}
 	}
 	kvpt_engine_state_json(e, &st);
-	state = json_loadb(st.s ? st.s : "{}", st.len, 0, NULL);
+	full = json_loadb(st.s ? st.s : "{}", st.len, 0, NULL);
+	/* as GET …/state has it: the inject and expectation details stay
+	 * out (they are in released and expectations, as cleared) */
+	state = json_pack("{s:s,s:O,s:O}", "status",
+			  !strcmp(or_empty(jstr(full, "status")), "idle") ?
+			  "ready" : or_empty(jstr(full, "status")), "states",
+			  json_object_get(full, "states"), "counters",
+			  json_object_get(full, "counters"));
+	json_decref(full);
 	/* the state at t is the state after the last event up to t */
 	if (t == KVPT_TIME_NONE || !kvpt_engine_started(e) ||
 	    t < kvpt_engine_now(e))
@@ -756,7 +769,7 @@ void api_replay(struct req *r)
 	o = json_pack("{s:o,s:s?,s:o,s:O,s:{s:i,s:i,s:i,s:i},s:i}", "t",
 		      t != KVPT_TIME_NONE ? json_integer(t) : json_null(),
 		      "t_text", t != KVPT_TIME_NONE ? text : NULL, "state",
-		      state ? state : json_object(), "released", released,
+		      state, "released", released,
 		      "expectations", "met", met, "late", late, "missed",
 		      missed, "open", open, "events", events);
 	if (inbox)

@@ -256,7 +256,7 @@ function ActionRows({ x, ex, list, lessonsById, nowMs, canStatus, onChanged }) {
         return html`<tr key=${(cf ? cf.id + ':' : '') + tk.id} data-testid="action" data-task=${tk.id}
             data-carried=${cf ? String(cf.id) : null} data-status=${tk.status} class=${(tk.overdue ? 'overdue ' : '') + (cf ? 'carried' : '')}>
           <td class="c-n">${i + 1}</td>
-          <td><div class="aar-a-title">${tk.title}</div>
+          <td><a class="aar-a-title" href=${`#/x/${cf ? cf.id : x}/prep/tasks/${tk.id}`} title=${a('open_task')}>${tk.title}</a>
             ${cf ? html`<div class="aar-carried" data-testid="action-carried">
               <span class="aar-tag carried">${a('carried')}</span>
               <a href=${`#/x/${cf.id}/aar/actions`} title=${a('carried_hint')}>${cf.code} — ${cf.name}</a></div>` : null}

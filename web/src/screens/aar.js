@@ -9,7 +9,7 @@
 // evaluators' observations, and the report as PDF and XLSX.  Sub-views
 // under #/x/{id}/aar/{view}; the server enforces every right on its own.
 
-import { html, useMemo, useState } from '../lib.js';
+import { html, useEffect, useMemo, useState } from '../lib.js';
 import { get, post } from '../api.js';
 import { fmtEx, fmtReal, useLang } from '../i18n.js';
 import { useLiveData } from '../live.js';
@@ -236,6 +236,11 @@ function VerdictCard({ x, v, name, scale, score, measured, canConfirm, onSaved }
   const [busy, setBusy] = useState(false);
   const [msg, setMsg] = useState(null);
   const key = isNull(v.body) ? '_overall' : v.body;
+  useEffect(() => {
+    if (!msg || !msg.ok) return undefined;
+    const id = setTimeout(() => setMsg(null), 6000);
+    return () => clearTimeout(id);
+  }, [msg]);
   const send = async (body, okText) => {
     setBusy(true);
     setMsg(null);

@@ -273,9 +273,13 @@ export function Replay(props) {
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(60);
   const [role, setRole] = useState('');
+  const touched = useRef(false);
   const tRef = useRef(tt);
   tRef.current = tt;
-  const setT = (v) => setTT(Math.max(lo, Math.min(hi, v)));
+  const setT = (v) => { touched.current = true; setTT(Math.max(lo, Math.min(hi, v))); };
+  // Until the user moves it, the time follows what is known of the log
+  // (the feed's history arrives after the first drawing).
+  useEffect(() => { if (!touched.current) setTT(initial()); }, [times.length, ex.status]);
 
   // Play: exercise time runs at speed × real time until the end.
   useEffect(() => {
@@ -313,7 +317,8 @@ export function Replay(props) {
   }
   const state = data ? data.state : null;
   return html`<div class="replay" data-testid="replay" data-busy=${busy ? '1' : '0'}>
-    <${Scrubber} lo=${lo} hi=${hi} t=${tt} setT=${setT} ticks=${ticks} playing=${playing} setPlaying=${setPlaying}
+    <${Scrubber} lo=${lo} hi=${hi} t=${tt} setT=${setT} ticks=${ticks} playing=${playing}
+      setPlaying=${(v) => { touched.current = true; setPlaying(v); }}
       speed=${speed} setSpeed=${setSpeed} prev=${prev} next=${next} data=${data} busy=${busy} />
     <${ErrorBox} error=${error} />
     ${!data && !error ? html`<${Loading} />` : null}
