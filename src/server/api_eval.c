@@ -583,7 +583,8 @@ static json_t *actions(struct req *r)
 	json_object_foreach(x->tasks, key, t) {
 		if (!json_is_true(json_object_get(t, "corrective")))
 			continue;
-		json_array_append_new(out, json_deep_copy(t));
+		json_array_append_new(out, task_out(r->srv, x, t,
+						    srv_now_ms()));
 	}
 	return out;
 }
@@ -659,7 +660,7 @@ void api_aar(struct req *r)
 			json_array_append_new(acts, json_pack(
 				"{s:O,s:s,s:O,s:O}", "action",
 				json_object_get(v, "title"), "owner",
-				jstr(json_object_get(v, "assignee"), "id"),
+				jstr(json_object_get(v, "assignee"), "name"),
 				"due", json_object_get(v, "due_ms"), "status",
 				json_object_get(v, "status")));
 		srv_render(r, kvpt_aar_book(json_object_get(o, "measures"),

@@ -394,8 +394,8 @@ static json_t *assignee_out(const struct exercise *x, const json_t *as)
 			 id ? id : "", "name", name ? name : "");
 }
 
-static json_t *task_out(struct server *s, const struct exercise *x,
-			const json_t *t, int64_t now)
+json_t *task_out(struct server *s, const struct exercise *x,
+		 const json_t *t, int64_t now)
 {
 	json_t *o = json_deep_copy(t), *comments = json_array(), *c;
 	size_t i;

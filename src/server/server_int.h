@@ -428,6 +428,9 @@ void prep_release(struct exercise *x);
 int prep_load(struct server *s, struct kvpt_buf *err);
 /* Link every exercise to its parent (plan's exercise.parent code). */
 void prep_link(struct server *s);
+/* Task t of x as the API shows it (new reference). */
+json_t *task_out(struct server *s, const struct exercise *x,
+		 const json_t *t, int64_t now);
 /* Whether attachment id of x is referenced by preparation work the user
  * may see. */
 int prep_attachment_visible(const struct exercise *x, const struct user *u,
