@@ -1527,7 +1527,7 @@ static void draw_header(struct render *r)
 	 * between the two. */
 	const double lw = r->width * 0.42 - 8, rx = r->x + r->width * 0.42;
 	const double rw = r->width - r->width * 0.42;
-	struct style center = { r->f.head, A_CENTER, 0, 0, 0, 0 };
+	struct style center = { r->f.head, A_CENTER, 0, 0, 1.1, 0 };
 	PangoFontDescription *fit;
 	double top = r->y, ly, ry, h, w;
 	char *s;
@@ -2327,13 +2327,13 @@ static double chart_tail_height(struct render *r, const struct block *b)
 					     b->caption, 1) + 2;
 }
 
-/* How the rows of a chart go onto pages: draw_rows(r, c, from, to, y)
- * sets rows [from, to) under an axis at the cursor. */
-typedef void (*draw_rows_fn)(struct render *r, struct chart *c,
-			     size_t from, size_t to);
-
+/* The n rows of a chart onto pages, in chunks of at least MIN_CHUNK rows
+ * (the last row always with the tail, the legend and caption, tail high):
+ * draw(r, c, from, to) sets rows [from, to) under an axis at the cursor. */
 static void chart_rows(struct render *r, struct chart *c, size_t n,
-		       double row_h, double tail, draw_rows_fn draw)
+		       double row_h, double tail,
+		       void (*draw)(struct render *r, struct chart *c,
+				    size_t from, size_t to))
 {
 	size_t i = 0, k;
 
@@ -2876,7 +2876,7 @@ static void render_signature(struct render *r)
 	const struct doc *d = r->doc;
 	const double rw = r->width * 0.55, rx = r->x + r->width - rw;
 	const double lw = r->width - rw - 6;
-	struct style center = { r->f.body_bold, A_CENTER, 0, 0, 0, 0 };
+	struct style center = { r->f.body_bold, A_CENTER, 0, 0, 1.1, 0 };
 	struct style left = { r->f.cell, A_LEFT, 0, 0, 0, 0 };
 	struct text title, note, name, rec_head;
 	struct text *rec = xcalloc(d->nrecipients + 1, sizeof(*rec));

@@ -162,8 +162,40 @@ static void body_scores(const struct exercise *x, const json_t *obs,
 	free(sum);
 }
 
-/* The measures of x up to until, with observation scores; NULL after
- * answering an error. */
+/* Whether inject id (of x's plan) is above clearance. */
+static int above(const struct exercise *x, const char *id, int clearance)
+{
+	int i = id ? kvpt_strmap_get(&x->plan->activity_ids, id) : -1;
+
+	return i >= 0 &&
+	       (int)x->plan->activities[i].classification > clearance;
+}
+
+/* Leave out of the measures' lists the injects (and their expectations)
+ * above clearance; the counts stay whole. */
+static void measures_clear(const struct exercise *x, json_t *m,
+			   int clearance)
+{
+	json_t *arr, *b;
+	size_t i;
+
+	arr = json_object_get(m, "injects");
+	for (i = json_array_size(arr); i-- > 0;)
+		if (above(x, jstr(json_array_get(arr, i), "id"), clearance))
+			json_array_remove(arr, i);
+	json_array_foreach(json_object_get(m, "bodies"), i, b) {
+		size_t k;
+
+		arr = json_object_get(b, "expectations");
+		for (k = json_array_size(arr); k-- > 0;)
+			if (above(x, jstr(json_array_get(arr, k), "inject"),
+				  clearance))
+				json_array_remove(arr, k);
+	}
+}
+
+/* The measures of x up to until, with observation scores, as the user of
+ * r may see them; NULL after answering an error. */
 static json_t *measures(struct req *r, const struct exercise *x,
 			kvpt_time until, json_t **scores_out)
 {
@@ -181,6 +213,8 @@ static json_t *measures(struct req *r, const struct exercise *x,
 			    "be measured");
 		m = NULL;
 	}
+	if (m)
+		measures_clear(x, m, r->user->clearance);
 	if (scores_out)
 		*scores_out = list;
 	else
@@ -620,15 +654,6 @@ void api_aar(struct req *r)
 			    "and the steering committee");
 		return;
 	}
-	if (!strcmp(r->seg[2], "aar.pdf") || !strcmp(r->seg[2], "aar.xlsx")) {
-		/* a whole report: only for users cleared for all of it */
-		if (r->user->clearance < (int)r->x->plan->ex.classification) {
-			reply_error(r, 403, "forbidden", "the report is "
-				    "classified %s",
-				    clearance_id(r->x->plan->ex.classification));
-			return;
-		}
-	}
 	o = aar(r);
 	if (!o)
 		return;
@@ -638,7 +663,7 @@ void api_aar(struct req *r)
 	}
 	if (!strcmp(r->seg[2], "aar.xlsx")) {
 		json_t *verd = json_array(), *lessons = json_array(), *v;
-		json_t *acts = json_array();
+		json_t *acts = json_array(), *obs = json_array();
 		size_t i;
 
 		json_array_foreach(json_object_get(o, "verdicts"), i, v) {
@@ -656,22 +681,52 @@ void api_aar(struct req *r)
 		json_array_foreach(json_object_get(o, "lessons"), i, v)
 			json_array_append_new(lessons, json_pack(
 				"{s:O}", "text", json_object_get(v, "text")));
-		json_array_foreach(json_object_get(o, "actions"), i, v)
+		json_array_foreach(json_object_get(o, "actions"), i, v) {
+			const char *st = jstr(v, "status");
+
 			json_array_append_new(acts, json_pack(
-				"{s:O,s:s,s:O,s:O}", "action",
+				"{s:O,s:s,s:O,s:s}", "action",
 				json_object_get(v, "title"), "owner",
 				jstr(json_object_get(v, "assignee"), "name"),
 				"due", json_object_get(v, "due_ms"), "status",
-				json_object_get(v, "status")));
+				st && !strcmp(st, "doing") ? "in_progress"
+							   : st ? st : ""));
+		}
+		json_array_foreach(json_object_get(o, "observations"), i, v) {
+			/* the workbook takes the score as its place on the
+			 * scale, and names */
+			const struct kvpt_plan *p = r->x->plan;
+			const char *sc = jstr(v, "score");
+			const char *cr = jstr(v, "criterion");
+			int k, c = cr ? kvpt_strmap_get(&p->criterion_ids, cr)
+				      : -1;
+
+			for (k = 0; sc && k < p->nscale; k++)
+				if (!strcmp(p->scale[k], sc))
+					break;
+			json_array_append_new(obs, json_pack(
+				"{s:O,s:s?,s:O,s:O,s:s?,s:o,s:O,s:O,s:O}", "t",
+				json_object_get(v, "t"), "evaluator",
+				jstr(v, "display") ? jstr(v, "display")
+						   : jstr(v, "evaluator"),
+				"body", json_object_get(v, "body"), "activity",
+				json_object_get(v, "activity"),
+				"criterion_name", c >= 0 ?
+				p->criteria[c].name : cr, "score",
+				sc && k < p->nscale ? json_integer(k)
+						    : json_null(),
+				"strengths", json_object_get(v, "strengths"),
+				"weaknesses", json_object_get(v, "weaknesses"),
+				"text", json_object_get(v, "text")));
+		}
 		srv_render(r, kvpt_aar_book(json_object_get(o, "measures"),
-					    json_object_get(o,
-							    "observations"),
-					    verd, lessons, acts,
+					    obs, verd, lessons, acts,
 					    r->x->plan->ex.tz_offset_min),
 			   RENDER_XLSX, "aar.xlsx");
 		json_decref(verd);
 		json_decref(lessons);
 		json_decref(acts);
+		json_decref(obs);
 	} else {
 		srv_render(r, kvpt_aar_pdf_doc(o, r->x->plan), RENDER_PDF,
 			   "aar.pdf");
@@ -754,11 +809,10 @@ void api_replay(struct req *r)
 	full = json_loadb(st.s ? st.s : "{}", st.len, 0, NULL);
 	/* as GET …/state has it: the inject and expectation details stay
 	 * out (they are in released and expectations, as cleared) */
-	state = json_pack("{s:s,s:O,s:O}", "status",
+	state = json_pack("{s:s,s:O}", "status",
 			  !strcmp(or_empty(jstr(full, "status")), "idle") ?
 			  "ready" : or_empty(jstr(full, "status")), "states",
-			  json_object_get(full, "states"), "counters",
-			  json_object_get(full, "counters"));
+			  json_object_get(full, "states"));
 	json_decref(full);
 	/* the state at t is the state after the last event up to t */
 	if (t == KVPT_TIME_NONE || !kvpt_engine_started(e) ||

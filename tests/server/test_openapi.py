@@ -18,7 +18,11 @@
    roll-up, calendar, exports, the MSEL import) need a plan that fixes
    day N to a date, with committees and a child exercise: the test
    uploads examples/thai-binh-2023/plan.yaml and its child
-   huyen-kien-xuong.yaml through the API.
+   huyen-kien-xuong.yaml through the API.  The evaluation endpoints
+   (measures, verdicts, lessons, the after-action report as JSON, PDF
+   and XLSX, the replay) are called on the fixture's exercise once it
+   has ended, and the report of the province exercise, whose finding
+   became a corrective action.
 3. GET /api/openapi.json must be exactly docs/openapi.json (as JSON).
 
 Usage: test_openapi.py KVPT_BINARY.  Standard library only.  Failures are
@@ -50,7 +54,8 @@ WRITE_METHODS = ("post", "put", "patch", "delete")
 
 # docs/api.md, "Conventions": the error codes each status may carry; and
 # "Preparation (before N-day)": 409 workflow, blocked, shared_clock, 422
-# dependency_cycle, import_invalid.
+# dependency_cycle, import_invalid; and 500 internal (a report could not
+# be made).
 STATUS_CODES = {
     400: {"bad_request"}, 401: {"unauthenticated"},
     403: {"forbidden", "csrf"}, 404: {"not_found"},
@@ -59,7 +64,8 @@ STATUS_CODES = {
           "shared_clock"},
     413: {"too_large"}, 415: {"unsupported_media_type"},
     422: {"plan_invalid", "dependency_cycle", "import_invalid"},
-    429: {"throttled"}, 431: {"too_large"}, 503: {"unavailable"},
+    429: {"throttled"}, 431: {"too_large"}, 500: {"internal"},
+    503: {"unavailable"},
 }
 
 # A 1x1 PNG.
@@ -308,7 +314,9 @@ def check_document(doc):
             "Observation", "AuditRecord", "Error", "AttachmentInfo",
             "Committees", "Task", "Comment", "DocumentDetail",
             "DocumentVersion", "Diff", "Rehearsal", "Finding", "Summary",
-            "Readiness", "Rollup", "MselPreview"]
+            "Readiness", "Rollup", "MselPreview", "Measures", "Evaluation",
+            "Verdict", "VerdictCreate", "Lesson", "LessonCreate",
+            "LessonPatch", "AfterActionReport", "Replay"]
     missing = [n for n in need if n not in comps.get("schemas", {})]
     check(not missing, "components hold the shared schemas", missing)
 
@@ -936,6 +944,7 @@ def scenario(api, srv, doc):
       expect=409, what="after the end")
 
     prep(api, srv, admin, users, c, x)
+    evaluation(api, srv, admin, c, x)
 
     print("== logout")
     t = login(api, "tmp", "pw-tmp-0123456", what="tmp")
@@ -987,6 +996,27 @@ def prep(api, srv, admin, users, c, x_fix):
                 obj["roles"] = roles[name]
             A(admin, "PUT", U, {"x": xx, "u": users[name]}, body=obj,
               expect=200, what="%s in %s" % (name, xx))
+
+    print("== criteria and the verdict scale")
+    CF = X + "/evaluation/config"
+    cfg = {"scale": ["Giỏi", "Khá", "Đạt", "Không đạt"],
+           "criteria": [{"id": "lanh-dao", "name": "Lãnh đạo, chỉ đạo",
+                         "weight": 2},
+                        {"id": "hiep-dong", "name": "Hiệp đồng"}]}
+    A(c["dir"], "PUT", CF, {"x": kx}, body=cfg, expect=200,
+      check_request=True)
+    A(c["dir"], "PUT", CF, {"x": kx}, body={"scale": ["Một"],
+                                             "criteria": cfg["criteria"]},
+      expect=400, what="a scale of one word")
+    A(c["ev"], "PUT", CF, {"x": kx}, body=cfg, expect=403,
+      what="an evaluator")
+    st, _, ex = A(c["dir"], "GET", X, {"x": kx}, expect=200,
+                  what="the child after its config")
+    check(st == 200 and ex.get("scale") == cfg["scale"] and
+          [k["id"] for k in ex.get("criteria", [])] == ["lanh-dao",
+                                                       "hiep-dong"],
+          "the exercise now has the committee's scale and criteria",
+          short(ex.get("scale")))
 
     print("== multi-level")
     st, _, ex = A(c["dir"], "GET", X, {"x": kx}, expect=200, what="child")
@@ -1389,6 +1419,123 @@ def prep(api, srv, admin, users, c, x_fix):
         check(st == 200 and "th-msel-1" in [i.get("id") for i in inj],
               "import: the new inject is in the plan",
               short(inj) if st == 200 else st)
+
+
+def evaluation(api, srv, admin, c, x):
+    """The evaluation endpoints (docs/api.md, "Evaluation and the
+    after-action report") on the fixture's exercise, which has ended with
+    an observation, and the report of the province exercise, which has a
+    corrective action (the task made from a finding)."""
+    A = api.call
+    port = srv.port
+    X = "/api/exercises/{x}"
+    print("== evaluation")
+    st, _, ev = A(c["ev"], "GET", X + "/evaluation", {"x": x}, expect=200)
+    A(c["ob"], "GET", X + "/evaluation", {"x": x},
+      query="?until=N%2008%3A00", expect=200, what="until")
+    A(c["ev"], "GET", X + "/evaluation", {"x": x},
+      query="?until=h%C3%B4m%20qua", expect=400, what="until not a time")
+    A(c["pa"], "GET", X + "/evaluation", {"x": x}, expect=403,
+      what="player")
+    A(anon(port), "GET", X + "/evaluation", {"x": x}, expect=401,
+      what="no session")
+    A(c["ev"], "GET", X + "/evaluation", {"x": 999999}, expect=404,
+      what="no such exercise")
+
+    print("== verdicts")
+    V = X + "/verdicts"
+    overall = (ev or {}).get("verdicts", [{}])[0] if st == 200 else {}
+    label = (overall.get("proposed") or {}).get("label")
+    if label:
+        A(c["ev"], "POST", V, {"x": x}, body={"label": label}, expect=200,
+          what="the proposed word", check_request=True)
+    A(c["dir"], "POST", V, {"x": x},
+      body={"label": "Khá", "reason": "Tổ đánh giá thống nhất."},
+      expect=200, what="a word with a reason", check_request=True)
+    A(c["ev"], "POST", V, {"x": x}, body={"label": "Xuất sắc"},
+      expect=400, what="not a word of the scale")
+    A(c["ev"], "POST", V, {"x": x}, body={"label": "Khá", "body": "x-y"},
+      expect=400, what="unknown body")
+    A(c["pa"], "POST", V, {"x": x}, body={"label": "Khá"}, expect=403,
+      what="player")
+    A(no_csrf(c["ev"]), "POST", V, {"x": x}, body={"label": "Khá"},
+      expect=403, what="no CSRF token")
+
+    print("== lessons")
+    L = X + "/lessons"
+    st, _, l1 = A(c["ev"], "POST", L, {"x": x},
+                  body={"text": "Báo cáo phải kịp thời, đủ số liệu.",
+                        "body": "xa-an-phu", "criterion": "thoi-gian"},
+                  expect=201, check_request=True)
+    l1 = l1.get("id") if st == 201 and isinstance(l1, dict) else 999999
+    A(c["ctl"], "POST", L, {"x": x},
+      body={"text": "Hiệp đồng giữa các lực lượng chặt chẽ hơn."},
+      expect=201, what="controller", check_request=True)
+    A(c["ev"], "POST", L, {"x": x}, body={"text": ""}, expect=400,
+      what="empty text")
+    A(c["ob"], "POST", L, {"x": x}, body={"text": "x"}, expect=403,
+      what="observer")
+    A(c["ob"], "GET", L, {"x": x}, expect=200, what="observer")
+    A(c["pa"], "GET", L, {"x": x}, expect=403, what="player")
+    LL = L + "/{l}"
+    A(c["dir"], "PATCH", LL, {"x": x, "l": l1},
+      body={"n": 2, "text": "Báo cáo phải kịp thời, đủ nội dung."},
+      expect=200, check_request=True)
+    A(c["dir"], "PATCH", LL, {"x": x, "l": l1}, body={"n": 3}, expect=400,
+      what="n beyond the lessons")
+    A(c["dir"], "PATCH", LL, {"x": x, "l": 999999}, body={"text": "x"},
+      expect=404, what="no such lesson")
+    A(c["pa"], "PATCH", LL, {"x": x, "l": l1}, body={"text": "x"},
+      expect=403, what="player")
+
+    A(c["dir"], "PUT", X + "/evaluation/config", {"x": x},
+      body={"scale": ["Giỏi", "Khá"],
+            "criteria": [{"id": "a", "name": "A"}]},
+      expect=409, what="after observations were recorded")
+
+    print("== the after-action report")
+    st, _, lst = A(admin, "GET", "/api/exercises", expect=200,
+                   what="to find the province exercise")
+    tb = next((e.get("id") for e in lst if isinstance(e, dict) and
+               e.get("code") == "DT-KVPT-TB-2023"), None) \
+        if isinstance(lst, list) else None
+    st, _, body = A(c["ev"], "GET", X + "/aar", {"x": x}, expect=200)
+    if st == 200 and isinstance(body, dict):
+        check(len(body.get("lessons", [])) == 2 and
+              len(body.get("observations", [])) >= 1,
+              "aar: the lessons and the observations", short(body))
+    if check(tb, "the province exercise is on the server"):
+        st, _, body = A(c["dir"], "GET", X + "/aar", {"x": tb}, expect=200,
+                        what="with a corrective action")
+        if st == 200 and isinstance(body, dict):
+            check(any(t.get("corrective") is True
+                      for t in body.get("actions", [])),
+                  "aar: the corrective action", short(body.get("actions")))
+    A(c["ob"], "GET", X + "/aar", {"x": x}, expect=200, what="observer")
+    A(c["pa"], "GET", X + "/aar", {"x": x}, expect=403, what="player")
+    for ext, magic in (("pdf", b"%PDF-"), ("xlsx", b"PK\x03\x04")):
+        path = X + "/aar." + ext
+        st, hdrs, body = A(c["ev"], "GET", path, {"x": x}, expect=200)
+        if st == 200:
+            check(isinstance(body, bytes) and body.startswith(magic) and
+                  "attachment" in hdrs.get("content-disposition", ""),
+                  "aar.%s: the file, as an attachment" % ext,
+                  short(hdrs.get("content-disposition")))
+        A(c["pa"], "GET", path, {"x": x}, expect=403, what="player")
+        A(anon(port), "GET", path, {"x": x}, expect=401, what="no session")
+
+    print("== replay")
+    R = X + "/replay"
+    st, _, body = A(c["ev"], "GET", R, {"x": x}, query="?t=N%2008%3A00",
+                    expect=200)
+    A(c["ob"], "GET", R, {"x": x}, query="?t=N%2008%3A00&role=cht-qs",
+      expect=200, what="with a role's inbox")
+    A(c["ev"], "GET", R, {"x": x}, query="?t=mai", expect=400,
+      what="t not a time")
+    A(c["ev"], "GET", R, {"x": x}, query="?t=N%2008%3A00&role=khong-co",
+      expect=400, what="unknown role")
+    A(c["pa"], "GET", R, {"x": x}, query="?t=N%2008%3A00", expect=403,
+      what="player")
 
 
 def stream_case(api, client, x, last_id, what, expect=200, after=None):
