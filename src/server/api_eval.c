@@ -49,35 +49,6 @@ static int may_write(const struct assignment *a)
 	return is_staff(a);
 }
 
-static json_t *user_ref(struct server *s, int64_t id)
-{
-	struct user *u = srv_user(s, id);
-
-	return json_pack("{s:I,s:s}", "id", (json_int_t)id, "name",
-			 !u ? "?" : u->display && *u->display ? u->display
-							     : u->name);
-}
-
-static void put(struct req *r, struct exercise *x, const char *kind,
-		const char *id, const json_t *data)
-{
-	struct kvpt_record_rec rec;
-	struct kvpt_buf err = KVPT_BUF_INIT;
-	char *text = json_dumps(data, JSON_COMPACT);
-
-	rec.exercise = x->id;
-	rec.kind = kind;
-	rec.id = id;
-	rec.data = text;
-	rec.updated_ms = srv_now_ms();
-	if (r->srv->store->ops->record_put(r->srv->store, &rec, &err)) {
-		srv_log(r->srv, "store: %s", err.s);
-		r->srv->batch_failed = 1;
-	}
-	free(text);
-	kvpt_buf_release(&err);
-}
-
 /* The event log of x, up to exercise time until (KVPT_TIME_NONE: all). */
 static void log_of(const struct exercise *x, kvpt_time until,
 		   struct kvpt_buf *out)
@@ -100,28 +71,6 @@ static void log_of(const struct exercise *x, kvpt_time until,
 		kvpt_buf_addc(out, '\n');
 	}
 	kvpt_buf_release(&strings);
-}
-
-/* The observations of x (new reference), as GET …/observations lists
- * them. */
-static json_t *observations(const struct exercise *x)
-{
-	json_t *out = json_array();
-	size_t i;
-
-	for (i = 0; i < x->ncommitted; i++) {
-		const struct feed_entry *f = &x->feed[i];
-		json_t *o;
-
-		if (f->engine || strcmp(f->type, "observation"))
-			continue;
-		o = json_loadb(f->sse + f->data_off, f->data_len, 0, NULL);
-		if (!o)
-			continue;
-		json_object_set_new(o, "id", json_integer((json_int_t)i + 1));
-		json_array_append_new(out, o);
-	}
-	return out;
 }
 
 /* The mean observation score of each body on the scale's index (0 best;
@@ -202,7 +151,7 @@ static json_t *measures(struct req *r, const struct exercise *x,
 	struct kvpt_buf log = KVPT_BUF_INIT, err = KVPT_BUF_INIT;
 	double *scores = xcalloc((size_t)x->plan->nbodies + 1,
 				 sizeof(double));
-	json_t *obs = observations(x), *list = NULL, *m = NULL;
+	json_t *obs = observations_json(x), *list = NULL, *m = NULL;
 
 	body_scores(x, obs, scores, &list);
 	log_of(x, until, &log);
@@ -249,7 +198,7 @@ static json_t *verdicts(struct server *s, const struct exercise *x,
 		json_array_foreach(json_object_get(rec, "history"), k, h) {
 			json_t *o = json_deep_copy(h);
 
-			json_object_set_new(o, "user", user_ref(s, jint(h,
+			json_object_set_new(o, "user", user_ref_json(s, jint(h,
 								       "user")));
 			json_array_append_new(hist, o);
 		}
@@ -386,7 +335,7 @@ void api_verdict_post(struct req *r)
 		      (json_int_t)r->user->id, "at_ms",
 		      (json_int_t)srv_now_ms(), "changed", k != proposed);
 	json_array_append_new(json_object_get(rec, "history"), h);
-	put(r, x, "verdict", body_id ? body_id : "", rec);
+	srv_record_put(r, x, "verdict", body_id ? body_id : "", rec);
 	req_audit(r, "verdict.confirm", json_pack(
 		"{s:s?,s:s,s:b}", "body", body_id, "label", p->scale[k],
 		"changed", k != proposed));
@@ -436,7 +385,7 @@ static json_t *lesson_out(struct server *s, const json_t *l)
 {
 	json_t *o = json_deep_copy(l);
 
-	json_object_set_new(o, "user", user_ref(s, jint(l, "user")));
+	json_object_set_new(o, "user", user_ref_json(s, jint(l, "user")));
 	return o;
 }
 
@@ -492,7 +441,7 @@ static void put_lesson(struct req *r, const json_t *l)
 	char id[24];
 
 	snprintf(id, sizeof(id), "%lld", (long long)jint(l, "id"));
-	put(r, r->x, "lesson", id, l);
+	srv_record_put(r, r->x, "lesson", id, l);
 }
 
 void api_lesson_post(struct req *r)
@@ -639,7 +588,7 @@ static json_t *aar(struct req *r)
 		      clearance_id(x->plan->ex.classification), "measures", m,
 		      "verdicts", verdicts(r->srv, x, m), "lessons",
 		      lessons_json(r->srv, x), "observations",
-		      is_staff(r->as) ? observations(x) : json_array(),
+		      is_staff(r->as) ? observations_json(x) : json_array(),
 		      "actions", actions(r), "generated_ms",
 		      (json_int_t)srv_now_ms());
 	return o;
@@ -961,7 +910,7 @@ void api_eval_config(struct req *r)
 		}
 	if (req_write(r))
 		goto out;
-	put(r, x, "evalconf", "", body);
+	srv_record_put(r, x, "evalconf", "", body);
 	json_decref(x->evalconf);
 	x->evalconf = json_incref(body);
 	eval_config_apply(x, body);

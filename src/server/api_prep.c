@@ -63,7 +63,7 @@ static const char *user_name(struct server *s, int64_t id)
 	return u->display && *u->display ? u->display : u->name;
 }
 
-static json_t *user_ref(struct server *s, int64_t id)
+json_t *user_ref_json(struct server *s, int64_t id)
 {
 	return json_pack("{s:I,s:s}", "id", (json_int_t)id, "name",
 			 user_name(s, id));
@@ -128,9 +128,8 @@ static struct exercise *home_of(struct exercise *x)
 	return x->base ? x->base : x;
 }
 
-/* Write a record in the open batch (the caller did req_write). */
-static void put_record(struct req *r, struct exercise *x, const char *kind,
-		       const char *id, const json_t *data)
+void srv_record_put(struct req *r, struct exercise *x, const char *kind,
+		    const char *id, const json_t *data)
 {
 	struct kvpt_record_rec rec;
 	struct kvpt_buf err = KVPT_BUF_INIT;
@@ -155,7 +154,7 @@ static void put_record_int(struct req *r, struct exercise *x,
 	char buf[24];
 
 	snprintf(buf, sizeof(buf), "%lld", (long long)id);
-	put_record(r, x, kind, buf, data);
+	srv_record_put(r, x, kind, buf, data);
 }
 
 /* The positive decimal integer s, or 0. */
@@ -403,7 +402,7 @@ json_t *task_out(struct server *s, const struct exercise *x,
 	json_object_set_new(o, "assignee",
 			    assignee_out(x, json_object_get(t, "assignee")));
 	json_object_set_new(o, "created_by",
-			    user_ref(s, jint(t, "created_by")));
+			    user_ref_json(s, jint(t, "created_by")));
 	if (!json_object_get(o, "corrective"))	/* written before actions were */
 		json_object_set_new(o, "corrective", json_false());
 	if (!json_object_get(o, "lesson"))
@@ -415,7 +414,7 @@ json_t *task_out(struct server *s, const struct exercise *x,
 	json_array_foreach(json_object_get(t, "comments"), i, c) {
 		json_t *co = json_deep_copy(c);
 
-		json_object_set_new(co, "user", user_ref(s, jint(c, "user")));
+		json_object_set_new(co, "user", user_ref_json(s, jint(c, "user")));
 		json_object_set_new(co, "attachments",
 				    atts_out(x, json_object_get(c,
 								"attachments")));
@@ -839,7 +838,7 @@ void api_task_comment(struct req *r)
 		"{s:I,s:I}", "task", (json_int_t)jint(t, "id"), "comment",
 		(json_int_t)jint(c, "id")));
 	c = json_deep_copy(c);
-	json_object_set_new(c, "user", user_ref(r->srv, r->user->id));
+	json_object_set_new(c, "user", user_ref_json(r->srv, r->user->id));
 	json_object_set_new(c, "attachments",
 			    atts_out(x, json_object_get(body, "attachments")));
 	reply_json(r, 201, c);
@@ -955,7 +954,7 @@ static json_t *doc_out(struct req *r, int d)
 
 	json_array_foreach(json_object_get(wf, "versions"), i, v) {
 		o = json_deep_copy(v);
-		json_object_set_new(o, "user", user_ref(r->srv, jint(v, "user")));
+		json_object_set_new(o, "user", user_ref_json(r->srv, jint(v, "user")));
 		json_object_set_new(o, "attachments",
 				    atts_out(x, json_object_get(v,
 								"attachments")));
@@ -963,7 +962,7 @@ static json_t *doc_out(struct req *r, int d)
 	}
 	json_array_foreach(json_object_get(wf, "history"), i, v) {
 		o = json_deep_copy(v);
-		json_object_set_new(o, "user", user_ref(r->srv, jint(v, "user")));
+		json_object_set_new(o, "user", user_ref_json(r->srv, jint(v, "user")));
 		json_array_append_new(hist, o);
 	}
 	for (k = 0; wf_steps[k].step; k++)
@@ -1014,7 +1013,7 @@ static void wf_record(struct req *r, int d, int k, const char *reason,
 		json_object_set_new(h, "version", json_integer(version));
 	json_array_append_new(json_object_get(wf, "history"), h);
 	json_object_set_new(wf, "status", json_string(to));
-	put_record(r, x, "doc", x->plan->documents[d].id, wf);
+	srv_record_put(r, x, "doc", x->plan->documents[d].id, wf);
 }
 
 void api_document_version_post(struct req *r)
@@ -1065,7 +1064,7 @@ void api_document_version_post(struct req *r)
 	json_array_append_new(json_object_get(wf, "versions"), meta);
 	snprintf(id, sizeof(id), "%s/%lld", x->plan->documents[d].id,
 		 (long long)n);
-	put_record(r, x, "docver", id, json_pack(
+	srv_record_put(r, x, "docver", id, json_pack(
 		"{s:I,s:O}", "n", (json_int_t)n, "text",
 		json_object_get(body, "text")));
 	wf_record(r, d, 0, NULL, n);
@@ -1073,7 +1072,7 @@ void api_document_version_post(struct req *r)
 		"{s:s,s:I}", "document", x->plan->documents[d].id, "version",
 		(json_int_t)n));
 	meta = json_deep_copy(meta);
-	json_object_set_new(meta, "user", user_ref(r->srv, r->user->id));
+	json_object_set_new(meta, "user", user_ref_json(r->srv, r->user->id));
 	json_object_set_new(meta, "attachments",
 			    atts_out(x, json_object_get(body, "attachments")));
 	reply_json(r, 201, meta);
@@ -1123,7 +1122,7 @@ void api_document_version_get(struct req *r)
 		return;
 	}
 	o = json_deep_copy(meta);
-	json_object_set_new(o, "user", user_ref(r->srv, jint(meta, "user")));
+	json_object_set_new(o, "user", user_ref_json(r->srv, jint(meta, "user")));
 	json_object_set_new(o, "attachments",
 			    atts_out(home_of(r->x), json_object_get(meta,
 							   "attachments")));
@@ -1511,7 +1510,7 @@ static json_t *finding_out(struct server *s, const struct exercise *base,
 	json_object_set_new(o, "run", json_pack(
 		"{s:I,s:s}", "id", (json_int_t)jint(f, "run"), "name",
 		run ? run->name : "?"));
-	json_object_set_new(o, "user", user_ref(s, jint(f, "user")));
+	json_object_set_new(o, "user", user_ref_json(s, jint(f, "user")));
 	json_object_set_new(o, "status", json_string(
 		!t ? "open" : strcmp(jstr(t, "status"), "done") ? "task"
 								: "resolved"));

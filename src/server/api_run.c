@@ -709,19 +709,13 @@ out:
 	json_decref(body);
 }
 
-void api_observations_list(struct req *r)
+json_t *observations_json(const struct exercise *x)
 {
-	json_t *out;
+	json_t *out = json_array();
 	size_t i;
 
-	if (!is_staff(r->as)) {
-		reply_error(r, 403, "forbidden", "observations are for the "
-			    "directing staff and evaluators");
-		return;
-	}
-	out = json_array();
-	for (i = 0; i < r->x->ncommitted; i++) {
-		const struct feed_entry *f = &r->x->feed[i];
+	for (i = 0; i < x->ncommitted; i++) {
+		const struct feed_entry *f = &x->feed[i];
 		json_t *o;
 
 		if (f->engine || strcmp(f->type, "observation"))
@@ -732,7 +726,17 @@ void api_observations_list(struct req *r)
 		json_object_set_new(o, "id", json_integer((json_int_t)i + 1));
 		json_array_append_new(out, o);
 	}
-	reply_json(r, 200, out);
+	return out;
+}
+
+void api_observations_list(struct req *r)
+{
+	if (!is_staff(r->as)) {
+		reply_error(r, 403, "forbidden", "observations are for the "
+			    "directing staff and evaluators");
+		return;
+	}
+	reply_json(r, 200, observations_json(r->x));
 }
 
 /* reading */

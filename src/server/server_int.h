@@ -428,6 +428,14 @@ void prep_release(struct exercise *x);
 int prep_load(struct server *s, struct kvpt_buf *err);
 /* Link every exercise to its parent (plan's exercise.parent code). */
 void prep_link(struct server *s);
+/* Write a preparation or evaluation record of x in the open batch (the
+ * caller did req_write); a failure fails the batch. */
+void srv_record_put(struct req *r, struct exercise *x, const char *kind,
+		    const char *id, const json_t *data);
+/* {"id", "name"} of user id, the name as shown (new reference). */
+json_t *user_ref_json(struct server *s, int64_t id);
+/* x's observations as GET …/observations lists them (new reference). */
+json_t *observations_json(const struct exercise *x);
 /* Task t of x as the API shows it (new reference). */
 json_t *task_out(struct server *s, const struct exercise *x,
 		 const json_t *t, int64_t now);
