@@ -322,7 +322,24 @@ static json_t *verdicts_of(const json_t *aar)
 	return out;
 }
 
-static void assessment(json_t *blocks, const json_t *aar)
+/* The names of plan bodies and criteria by id (the id when unknown). */
+static const char *body_name(const struct kvpt_plan *plan, const char *id)
+{
+	int b = id ? kvpt_strmap_get(&plan->body_ids, id) : -1;
+
+	return b >= 0 && plan->bodies[b].name ? plan->bodies[b].name : id;
+}
+
+static const char *criterion_name(const struct kvpt_plan *plan,
+				  const char *id)
+{
+	int c = id ? kvpt_strmap_get(&plan->criterion_ids, id) : -1;
+
+	return c >= 0 && plan->criteria[c].name ? plan->criteria[c].name : id;
+}
+
+static void assessment(json_t *blocks, const json_t *aar,
+		       const struct kvpt_plan *plan)
 {
 	static const char *const vt[] = {
 		"Cơ quan, đơn vị", "Đề xuất", "Kết luận", "Lý do",
@@ -369,8 +386,9 @@ static void assessment(json_t *blocks, const json_t *aar)
 		if (jstr(o, "text"))
 			kvpt_buf_adds(&b, jstr(o, "text"));
 		row(t, json_pack("[s,s,s,s,s]", or(jstr(o, "t_text"), ""),
-				 or(jstr(o, "body"), ""),
-				 or(jstr(o, "criterion"), ""),
+				 or(body_name(plan, jstr(o, "body")), ""),
+				 or(criterion_name(plan, jstr(o, "criterion")),
+				    ""),
 				 or(jstr(o, "score"), ""), b.len ? b.s : ""),
 		    NULL);
 		kvpt_buf_release(&b);
@@ -475,7 +493,7 @@ json_t *kvpt_aar_pdf_doc(const json_t *aar, const struct kvpt_plan *plan)
 	overview(blocks, aar, plan);
 	expectations(blocks, m);
 	course(blocks, m, plan);
-	assessment(blocks, aar);
+	assessment(blocks, aar, plan);
 	lessons_and_actions(blocks, aar, plan->ex.tz_offset_min);
 
 	kvpt_buf_addf(&sub, "Kết quả và rút kinh nghiệm %s",
