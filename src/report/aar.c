@@ -164,37 +164,22 @@ static void sheet_end(struct sheet *s, json_t *sheets)
 
 /* Names. */
 
-/* The name of the body with this id in measures.bodies, else NULL. */
-static const char *body_name(const json_t *m, const char *id)
+/* The name of the entry with this id in measures[list] (bodies,
+ * criteria), else NULL. */
+static const char *name_in(const json_t *m, const char *list,
+			   const char *id)
 {
-	const json_t *bodies = get_arr(m, "bodies");
+	const json_t *v = get_arr(m, list);
 	size_t i;
 
 	if (!id)
 		return NULL;
-	for (i = 0; i < arr_size(bodies); i++) {
-		const json_t *b = json_array_get(bodies, i);
-		const char *bid = get_str(b, "id");
+	for (i = 0; i < arr_size(v); i++) {
+		const json_t *e = json_array_get(v, i);
+		const char *eid = get_str(e, "id");
 
-		if (bid && !strcmp(bid, id))
-			return get_str(b, "name");
-	}
-	return NULL;
-}
-
-static const char *criterion_name(const json_t *m, const char *id)
-{
-	const json_t *cs = get_arr(m, "criteria");
-	size_t i;
-
-	if (!id)
-		return NULL;
-	for (i = 0; i < arr_size(cs); i++) {
-		const json_t *c = json_array_get(cs, i);
-		const char *cid = get_str(c, "id");
-
-		if (cid && !strcmp(cid, id))
-			return get_str(c, "name");
+		if (eid && !strcmp(eid, id))
+			return get_str(e, "name");
 	}
 	return NULL;
 }
@@ -408,7 +393,7 @@ static void summary_sheet(const json_t *m, const json_t *verdicts,
 		if (seen)
 			continue;
 		w = confirmed(verdicts, id);
-		name = body_name(m, id);
+		name = name_in(m, "bodies", id);
 		kvpt_buf_addf(&b, "Xếp loại: %s", name ? name : id);
 		note = verdict_note(w);
 		kv(&s, b.s, cstr(get_str(w, "verdict")), note, NULL);
@@ -725,12 +710,12 @@ static void observations_sheet(const json_t *m, const json_t *obs,
 		json_array_append_new(r, ctime_of(o, "t"));
 		json_array_append_new(r, cstr(get_str(o, "evaluator")));
 		n = get_str(o, "body_name");
-		n = n ? n : body_name(m, body);
+		n = n ? n : name_in(m, "bodies", body);
 		json_array_append_new(r, cstr(n ? n : body));
 		n = activity_title(m, act);
 		json_array_append_new(r, cstr(n ? n : act));
 		n = get_str(o, "criterion_name");
-		n = n ? n : criterion_name(m, crit);
+		n = n ? n : name_in(m, "criteria", crit);
 		json_array_append_new(r, cstr(n ? n : crit));
 		if (json_is_number(score)) {
 			double x = json_number_value(score);

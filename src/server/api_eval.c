@@ -24,24 +24,9 @@
 #define LESSON_MAX 4000
 #define REASON_MAX 2000
 
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-static int64_t jint(const json_t *o, const char *key)
-{
-	return json_integer_value(json_object_get(o, key));
-}
-
 static const char *or_empty(const char *s)
 {
 	return s ? s : "";
-}
-
-static int sees_all(const struct assignment *a)
-{
-	return is_staff(a) || (a && a->kind == AS_OBSERVER);
 }
 
 static int may_write(const struct assignment *a)

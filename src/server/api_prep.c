@@ -69,16 +69,6 @@ json_t *user_ref_json(struct server *s, int64_t id)
 			 user_name(s, id));
 }
 
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-static int64_t jint(const json_t *o, const char *key)
-{
-	return json_integer_value(json_object_get(o, key));
-}
-
 static int is_director(const struct assignment *a)
 {
 	return a && a->kind == AS_DIRECTOR;
@@ -87,11 +77,6 @@ static int is_director(const struct assignment *a)
 static int is_manager(const struct assignment *a)
 {
 	return a && (a->kind == AS_DIRECTOR || a->kind == AS_CONTROLLER);
-}
-
-static int sees_all(const struct assignment *a)
-{
-	return is_staff(a) || (a && a->kind == AS_OBSERVER);
 }
 
 /* Whether the player a plays a role of body b (plan index). */
@@ -947,7 +932,8 @@ static int doc_of_path(struct req *r)
 static json_t *doc_out(struct req *r, int d)
 {
 	struct exercise *x = home_of(r->x);
-	json_t *wf = doc_wf(x, d), *versions = json_array(), *hist = json_array();
+	const json_t *wf = json_object_get(x->docs, x->plan->documents[d].id);
+	json_t *versions = json_array(), *hist = json_array();
 	json_t *allowed = json_array(), *v, *o;
 	size_t i;
 	int k;
@@ -1113,7 +1099,8 @@ void api_document_version_get(struct req *r)
 
 	if (d < 0)
 		return;
-	wf = doc_wf(home_of(r->x), d);
+	wf = json_object_get(home_of(r->x)->docs,
+			     home_of(r->x)->plan->documents[d].id);
 	meta = n ? json_array_get(json_object_get(wf, "versions"),
 				  (size_t)n - 1) : NULL;
 	v = meta ? version_load(r, d, n) : NULL;
@@ -1141,8 +1128,9 @@ void api_document_diff(struct req *r)
 
 	if (d < 0)
 		return;
-	nv = (int64_t)json_array_size(json_object_get(doc_wf(home_of(r->x), d),
-						      "versions"));
+	nv = (int64_t)json_array_size(json_object_get(json_object_get(
+		home_of(r->x)->docs, home_of(r->x)->plan->documents[d].id),
+		"versions"));
 	from = qf ? num_or_zero(qf) : nv - 1;
 	to = qt ? num_or_zero(qt) : nv;
 	if (from < 1 || to < 1 || from > nv || to > nv) {
@@ -1342,10 +1330,6 @@ static unsigned char *rehearsal_left_out(const struct exercise *run)
 void api_rehearsal_create(struct req *r)
 {
 	static const struct field fields[] = {
-		{ "kind", F_STRS, 0, 0 },
-		{ NULL, 0, 0, 0 },
-	};
-	static const struct field fields2[] = {
 		{ "kind", F_STR, 1, 32 },
 		{ "phases", F_STRS, 0, 64 },
 		{ NULL, 0, 0, 0 },
@@ -1359,7 +1343,6 @@ void api_rehearsal_create(struct req *r)
 	int k, round = 1, i;
 	size_t j;
 
-	(void)fields;
 	if (x->base) {
 		reply_error(r, 409, "conflict", "a rehearsal is run from its "
 			    "exercise, not from another rehearsal");
@@ -1370,7 +1353,7 @@ void api_rehearsal_create(struct req *r)
 			    "rehearsals");
 		return;
 	}
-	body = req_json(r, fields2);
+	body = req_json(r, fields);
 	if (!body)
 		return;
 	k = rehearsal_kind(jstr(body, "kind"));

@@ -503,4 +503,22 @@ static inline int is_staff(const struct assignment *a)
 		     a->kind == AS_EVALUATOR);
 }
 
+/* Staff or observer: who reads the preparation and evaluation boards. */
+static inline int sees_all(const struct assignment *a)
+{
+	return is_staff(a) || (a && a->kind == AS_OBSERVER);
+}
+
+/* o[key] as a string (NULL when absent or not one) and as an integer (0),
+ * for the server's own JSON records. */
+static inline const char *jstr(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static inline int64_t jint(const json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
 #endif

@@ -38,7 +38,7 @@ import tempfile
 import time
 
 from common import (Checker, PW, Server, World, kvpt_binary, short,
-                    upload_plan)
+                    upload_plan, soffice_csv)
 
 KVPT = kvpt_binary()
 BUILD = os.path.dirname(KVPT)
@@ -984,33 +984,6 @@ def step_pdf(srv):
                 "the observer's PDF has no observation")
     C.error(c("p-cht-qs-xa").get(X("/aar.pdf")), 403, "forbidden",
             "GET aar.pdf as a player")
-
-
-def soffice_csv(data, name, tmp):
-    """Convert an XLSX (bytes) with LibreOffice, headless, to one CSV per
-    sheet; returns {sheet name: [rows]} (as in test_prep.py)."""
-    import csv
-    import glob
-    if not shutil.which("soffice"):
-        raise RuntimeError("soffice (LibreOffice) is not installed; "
-                           "scripts/install-deps installs it")
-    d = tempfile.mkdtemp(dir=tmp)
-    src = os.path.join(d, name)
-    with open(src, "wb") as f:
-        f.write(data)
-    subprocess.run(["soffice", "--headless", "--norestore",
-                    "-env:UserInstallation=file://%s/lo" % d,
-                    "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,"
-                    "76,1,,0,false,true,true,false,false,-1",
-                    "--outdir", d, src], check=True, timeout=300,
-                   capture_output=True)
-    out = {}
-    stem = name.rsplit(".", 1)[0]
-    for f in glob.glob(os.path.join(d, stem + "-*.csv")):
-        sheet = os.path.basename(f)[len(stem) + 1:-4]
-        with open(f, encoding="utf-8", newline="") as fh:
-            out[sheet] = list(csv.reader(fh))
-    return out
 
 
 def table(rows, first):
